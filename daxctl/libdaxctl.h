@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libdaxctl: enumerate and manage Linux device-dax regions and devices.
+ *
+ * Object model: one context (struct daxctl_ctx) owns every region, device,
+ * mapping and memory object it finds. Those objects, and every string a
+ * getter returns, stay valid until the last daxctl_unref() of the context
+ * (or, for a region and its children, the last daxctl_region_unref()).
+ * Callers never free them. A context is not thread-safe: use it from one
+ * thread at a time.
+ *
+ * Errors: functions returning int return 0 (or a count) on success and a
+ * negative errno on failure, unless documented otherwise.
+ *
+ * uuid_t: define HAVE_UUID (or include <uuid/uuid.h> and define HAVE_UUID)
+ * before including this header to use libuuid's type; otherwise the header
+ * declares a compatible uuid_t itself, which then collides with a later
+ * #include <uuid/uuid.h>.
+ */
+#ifndef _LIBDAXCTL_H_
+#define _LIBDAXCTL_H_
+
+#include <stdarg.h>
+#include <unistd.h>
+
+#ifdef HAVE_UUID
+#include <uuid/uuid.h>
+#else
+typedef unsigned char uuid_t[16];
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct daxctl_ctx;
+struct daxctl_region;
+struct daxctl_dev;
+struct daxctl_mapping;
+struct daxctl_memory;
+
+/* ---- Context (Since: LIBDAXCTL_1) ---- */
+
+/**
+ * daxctl_new() - create a library context
+ * @ctx: set to the new context on success, untouched on failure
+ *
+ * The context starts with one reference, log priority LOG_ERR (or the value
+ * of the DAXCTL_LOG environment variable) and the system's configuration
+ * directory. Returns 0 or -ENOMEM.
+ */
+int daxctl_new(struct daxctl_ctx **ctx);
+
+/** daxctl_ref() - take a reference; returns @ctx (NULL passes through). */
+struct daxctl_ctx *daxctl_ref(struct daxctl_ctx *ctx);
+
+/**
+ * daxctl_unref() - drop a reference
+ *
+ * At zero, every object of the context is freed. NULL is allowed.
+ */
+void daxctl_unref(struct daxctl_ctx *ctx);
+
+/**
+ * daxctl_set_log_fn() - replace the log sink
+ *
+ * The default sink writes "libdaxctl: <function>: <message>" to stderr.
+ * Messages above the context's log priority are filtered out before the
+ * function is called.
+ */
+void daxctl_set_log_fn(struct daxctl_ctx *ctx,
+		       void (*log_fn)(struct daxctl_ctx *ctx, int priority,
+				      const char *file, int line,
+				      const char *fn, const char *format,
+				      va_list args));
+
+/** daxctl_get_log_priority() - current syslog level (LOG_ERR .. LOG_DEBUG). */
+int daxctl_get_log_priority(struct daxctl_ctx *ctx);
+
+/** daxctl_set_log_priority() - emit messages with priority <= @priority. */
+void daxctl_set_log_priority(struct daxctl_ctx *ctx, int priority);
+
+/** daxctl_set_userdata() - attach an opaque caller pointer to the context. */
+void daxctl_set_userdata(struct daxctl_ctx *ctx, void *userdata);
+
+/** daxctl_get_userdata() - the pointer set by daxctl_set_userdata(). */
+void *daxctl_get_userdata(struct daxctl_ctx *ctx);
+
+/* ---- Configuration (Since: LIBDAXCTL_9) ---- */
+
+/**
+ * daxctl_set_config_path() - directory of the persistent configuration
+ *
+ * The string is copied. Returns 0, -EINVAL for NULL, -ENOMEM.
+ */
+int daxctl_set_config_path(struct daxctl_ctx *ctx, char *config_path);
+
+/** daxctl_get_config_path() - the configuration directory in use. */
+const char *daxctl_get_config_path(struct daxctl_ctx *ctx);
+
+/* ---- Regions ---- */
+
+/**
+ * daxctl_new_region() - find or add the region whose parent device is @path
+ * @id: region id to report
+ * @uuid: identity copied into the region (may be NULL)
+ * @path: absolute sysfs path of the region's parent device
+ *
+ * For embedders (libndctl, libcxl). The caller owns one reference and drops
+ * it with daxctl_region_unref(). Returns NULL on failure. Since: LIBDAXCTL_2
+ */
+struct daxctl_region *daxctl_new_region(struct daxctl_ctx *ctx, int id,
+					uuid_t uuid, const char *path);
+
+/** daxctl_region_ref() - take a region reference. Since: LIBDAXCTL_2 */
+void daxctl_region_ref(struct daxctl_region *region);
+
+/**
+ * daxctl_region_unref() - drop a region reference
+ *
+ * At zero the region, its devices and their mappings are freed and the
+ * region leaves its context. Since: LIBDAXCTL_2
+ */
+void daxctl_region_unref(struct daxctl_region *region);
+
+/**
+ * daxctl_region_get_first() - first region of the context
+ *
+ * The first call scans sysfs. Regions come in ascending id order (ties by
+ * path). Returns NULL when there is none. Since: LIBDAXCTL_4
+ */
+struct daxctl_region *daxctl_region_get_first(struct daxctl_ctx *ctx);
+
+/** daxctl_region_get_next() - next region, or NULL. Since: LIBDAXCTL_4 */
+struct daxctl_region *daxctl_region_get_next(struct daxctl_region *region);
+
+/** daxctl_region_get_uuid() - copy the region uuid (zero unless set). */
+void daxctl_region_get_uuid(struct daxctl_region *region, uuid_t uu);
+
+/**
+ * daxctl_region_get_id() - the region id
+ *
+ * Not unique: several NVDIMM dax regions may share one id; tell them apart
+ * by daxctl_region_get_path(). Since: LIBDAXCTL_2
+ */
+int daxctl_region_get_id(struct daxctl_region *region);
+
+/** daxctl_region_get_ctx() - owning context. Since: LIBDAXCTL_2 */
+struct daxctl_ctx *daxctl_region_get_ctx(struct daxctl_region *region);
+
+/**
+ * daxctl_region_get_available_size() - bytes not yet assigned to a device
+ *
+ * Read from sysfs at every call. 0 on error and for static regions.
+ * Since: LIBDAXCTL_3
+ */
+unsigned long long daxctl_region_get_available_size(
+		struct daxctl_region *region);
+
+/**
+ * daxctl_region_get_size() - region size in bytes
+ *
+ * Returns ULLONG_MAX when unknown. Since: LIBDAXCTL_4
+ */
+unsigned long long daxctl_region_get_size(struct daxctl_region *region);
+
+/**
+ * daxctl_region_get_align() - region default alignment in bytes
+ *
+ * Returns ULONG_MAX when unknown; errno is then EACCES when the attribute
+ * exists but is readable by root only. Since: LIBDAXCTL_4
+ */
+unsigned long daxctl_region_get_align(struct daxctl_region *region);
+
+/**
+ * daxctl_region_get_devname() - basename of the region's parent device
+ *
+ * e.g. "hmem.0", "dax0.1", "dax_region0". Since: LIBDAXCTL_3
+ */
+const char *daxctl_region_get_devname(struct daxctl_region *region);
+
+/**
+ * daxctl_region_get_path() - absolute sysfs path of the region's parent
+ *
+ * e.g. "/sys/devices/platform/hmem.0". Since: LIBDAXCTL_5
+ */
+const char *daxctl_region_get_path(struct daxctl_region *region);
+
+/**
+ * daxctl_region_get_dev_seed() - the region's seed device
+ *
+ * The 0-size device named by the region's seed attribute, or NULL (static
+ * region, no seed). Since: LIBDAXCTL_3
+ */
+struct daxctl_dev *daxctl_region_get_dev_seed(struct daxctl_region *region);
+
+/**
+ * daxctl_region_create_dev() - ask the kernel for a new 0-size device
+ *
+ * Returns 0 or the kernel's -errno (-ENOSPC: no space left). Since:
+ * LIBDAXCTL_8
+ */
+int daxctl_region_create_dev(struct daxctl_region *region);
+
+/**
+ * daxctl_region_destroy_dev() - delete an unbound 0-size device
+ *
+ * Returns 0 or the kernel's -errno (-EBUSY: bound, sized, or id 0).
+ * Since: LIBDAXCTL_8
+ */
+int daxctl_region_destroy_dev(struct daxctl_region *region,
+			      struct daxctl_dev *dev);
+
+/* ---- Devices ---- */
+
+/**
+ * daxctl_dev_get_first() - first device of @region
+ *
+ * The first call scans the region. Devices come in ascending id order.
+ * Since: LIBDAXCTL_2
+ */
+struct daxctl_dev *daxctl_dev_get_first(struct daxctl_region *region);
+
+/** daxctl_dev_get_next() - next device, or NULL. Since: LIBDAXCTL_2 */
+struct daxctl_dev *daxctl_dev_get_next(struct daxctl_dev *dev);
+
+/** daxctl_dev_get_region() - parent region. Since: LIBDAXCTL_2 */
+struct daxctl_region *daxctl_dev_get_region(struct daxctl_dev *dev);
+
+/** daxctl_dev_get_ctx() - owning context. Since: LIBDAXCTL_6 */
+struct daxctl_ctx *daxctl_dev_get_ctx(struct daxctl_dev *dev);
+
+/** daxctl_dev_get_id() - Y of "daxX.Y". Since: LIBDAXCTL_2 */
+int daxctl_dev_get_id(struct daxctl_dev *dev);
+
+/** daxctl_dev_get_devname() - "daxX.Y". Since: LIBDAXCTL_2 */
+const char *daxctl_dev_get_devname(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_get_major() - major number of the character device
+ *
+ * Read from the device's sysfs "dev" attribute; no /dev node is needed.
+ * Since: LIBDAXCTL_2
+ */
+int daxctl_dev_get_major(struct daxctl_dev *dev);
+
+/** daxctl_dev_get_minor() - minor number. Since: LIBDAXCTL_2 */
+int daxctl_dev_get_minor(struct daxctl_dev *dev);
+
+/** daxctl_dev_get_size() - size in bytes; 0 for an idle device. */
+unsigned long long daxctl_dev_get_size(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_get_resource() - physical start of the device's first range
+ *
+ * 0 when unknown (the attribute is readable by root only). Since:
+ * LIBDAXCTL_6
+ */
+unsigned long long daxctl_dev_get_resource(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_get_target_node() - NUMA node the memory joins as system RAM
+ *
+ * -1 when the platform gave none. Since: LIBDAXCTL_6
+ */
+int daxctl_dev_get_target_node(struct daxctl_dev *dev);
+
+/** daxctl_dev_get_align() - device alignment in bytes, 0 if unknown. */
+unsigned long daxctl_dev_get_align(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_is_enabled() - whether a driver is bound
+ *
+ * Read live. Always 1 for devices of the legacy dax class model.
+ * Since: LIBDAXCTL_6
+ */
+int daxctl_dev_is_enabled(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_is_system_ram_capable() - whether the device is system-ram now
+ *
+ * 1 iff the device is on the dax bus and bound to the kmem driver.
+ * Since: LIBDAXCTL_10
+ */
+int daxctl_dev_is_system_ram_capable(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_disable() - unbind the device from its driver
+ *
+ * Returns 0 (also when already disabled), -EBUSY, -EOPNOTSUPP (class
+ * model). Does not check for online memory. Since: LIBDAXCTL_6
+ */
+int daxctl_dev_disable(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_enable_devdax() - bind the device to device_dax
+ *
+ * Returns 0 (also when already bound to any driver) or -errno.
+ * Since: LIBDAXCTL_6
+ */
+int daxctl_dev_enable_devdax(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_enable_ram() - bind the device to kmem (hot-plug its memory)
+ *
+ * Does not online the memory. Returns 0 or -errno. Since: LIBDAXCTL_6
+ */
+int daxctl_dev_enable_ram(struct daxctl_dev *dev);
+
+/** daxctl_dev_set_size() - resize; 0 or the kernel's -errno. LIBDAXCTL_8 */
+int daxctl_dev_set_size(struct daxctl_dev *dev, unsigned long long size);
+
+/** daxctl_dev_set_align() - 0 or the kernel's -errno. Since: LIBDAXCTL_8 */
+int daxctl_dev_set_align(struct daxctl_dev *dev, unsigned long align);
+
+/**
+ * daxctl_dev_set_mapping() - append the physical range [@start, @end]
+ *
+ * @end is inclusive. Returns 0 or the kernel's -errno. Since: LIBDAXCTL_8
+ */
+int daxctl_dev_set_mapping(struct daxctl_dev *dev, unsigned long long start,
+			   unsigned long long end);
+
+/**
+ * daxctl_dev_will_auto_online_memory() - 1 if the kernel's auto-online
+ * policy would online hot-added memory, else 0. Since: LIBDAXCTL_9
+ */
+int daxctl_dev_will_auto_online_memory(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_has_online_memory() - number of online memory blocks the
+ * device owns (0 unless it is system-ram). Since: LIBDAXCTL_9
+ */
+int daxctl_dev_has_online_memory(struct daxctl_dev *dev);
+
+/* ---- Mappings (Since: LIBDAXCTL_8) ---- */
+
+/**
+ * daxctl_mapping_get_first() - first physical range of the device
+ *
+ * Ranges come in ascending page_offset order. NULL for devices without
+ * ranges; NULL with errno EACCES when the ranges are readable by root only
+ * and the caller is not root.
+ */
+struct daxctl_mapping *daxctl_mapping_get_first(struct daxctl_dev *dev);
+
+/** daxctl_mapping_get_next() - next range, or NULL. */
+struct daxctl_mapping *daxctl_mapping_get_next(struct daxctl_mapping *mapping);
+
+/** daxctl_mapping_get_start() - physical start address. */
+unsigned long long daxctl_mapping_get_start(struct daxctl_mapping *mapping);
+
+/** daxctl_mapping_get_end() - physical end address, inclusive. */
+unsigned long long daxctl_mapping_get_end(struct daxctl_mapping *mapping);
+
+/** daxctl_mapping_get_offset() - offset of the range in the device, pages. */
+unsigned long long daxctl_mapping_get_offset(struct daxctl_mapping *mapping);
+
+/** daxctl_mapping_get_size() - end - start + 1. */
+unsigned long long daxctl_mapping_get_size(struct daxctl_mapping *mapping);
+
+/* ---- Memory of system-ram devices (Since: LIBDAXCTL_6) ---- */
+
+/**
+ * daxctl_dev_get_memory() - the hot-plugged memory of a kmem device
+ *
+ * Non-NULL iff the device is on the dax bus and bound to kmem. Owned by the
+ * device.
+ */
+struct daxctl_memory *daxctl_dev_get_memory(struct daxctl_dev *dev);
+
+/** daxctl_memory_get_dev() - the device the memory belongs to. */
+struct daxctl_dev *daxctl_memory_get_dev(struct daxctl_memory *mem);
+
+/** daxctl_memory_get_node_path() - sysfs path of the target NUMA node. */
+const char *daxctl_memory_get_node_path(struct daxctl_memory *mem);
+
+/** daxctl_memory_get_block_size() - memory block size, 0 if unknown. */
+unsigned long daxctl_memory_get_block_size(struct daxctl_memory *mem);
+
+/**
+ * daxctl_memory_num_sections() - number of memory blocks the device owns
+ *
+ * Computed from every range of the device, aligned inward to the block
+ * size as the kmem driver does. Returns the count or -errno.
+ */
+int daxctl_memory_num_sections(struct daxctl_memory *mem);
+
+/** daxctl_memory_is_online() - number of owned blocks online, or -errno. */
+int daxctl_memory_is_online(struct daxctl_memory *mem);
+
+/**
+ * daxctl_memory_is_movable() - 1 if every owned block is online in
+ * ZONE_MOVABLE, 0 if any is in another zone, -ENXIO if any is offline,
+ * other -errno on read failure. Since: LIBDAXCTL_7
+ */
+int daxctl_memory_is_movable(struct daxctl_memory *mem);
+
+/**
+ * daxctl_memory_online() - online every offline owned block as movable
+ *
+ * Returns the number of blocks onlined or -errno.
+ */
+int daxctl_memory_online(struct daxctl_memory *mem);
+
+/**
+ * daxctl_memory_online_no_movable() - online every offline owned block
+ * into ZONE_NORMAL. Returns the number onlined or -errno. Since: LIBDAXCTL_7
+ */
+int daxctl_memory_online_no_movable(struct daxctl_memory *mem);
+
+/** daxctl_memory_offline() - offline every online owned block. */
+int daxctl_memory_offline(struct daxctl_memory *mem);
+
+/* ---- Iteration helpers ---- */
+
+#define daxctl_region_foreach(ctx, region)                                    \
+	for (region = daxctl_region_get_first(ctx); region != NULL;           \
+	     region = daxctl_region_get_next(region))
+
+#define daxctl_region_foreach_safe(ctx, region, _region)                      \
+	for (region = daxctl_region_get_first(ctx),                            \
+	     _region = region ? daxctl_region_get_next(region) : NULL;        \
+	     region != NULL;                                                   \
+	     region = _region,                                                 \
+	     _region = _region ? daxctl_region_get_next(_region) : NULL)
+
+#define daxctl_dev_foreach(region, dev)                                       \
+	for (dev = daxctl_dev_get_first(region); dev != NULL;                 \
+	     dev = daxctl_dev_get_next(dev))
+
+#define daxctl_dev_foreach_safe(region, dev, _dev)                            \
+	for (dev = daxctl_dev_get_first(region),                               \
+	     _dev = dev ? daxctl_dev_get_next(dev) : NULL;                    \
+	     dev != NULL;                                                      \
+	     dev = _dev, _dev = _dev ? daxctl_dev_get_next(_dev) : NULL)
+
+#define daxctl_mapping_foreach(dev, mapping)                                  \
+	for (mapping = daxctl_mapping_get_first(dev); mapping != NULL;        \
+	     mapping = daxctl_mapping_get_next(mapping))
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* _LIBDAXCTL_H_ */
