@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef _UTIL_STRINGS_H_
+#define _UTIL_STRINGS_H_
+
+#include <stdbool.h>
+
+/*
+ * Strict number parsing for sysfs attribute contents and user input: the
+ * whole string must be one number in @base (0 = decimal or 0x hex; a
+ * leading zero is *not* octal), no sign, no blanks, no overflow. Returns 0
+ * or -EINVAL / -ERANGE; *out is untouched on failure.
+ */
+int parse_u64(const char *s, int base, unsigned long long *out);
+int parse_int(const char *s, int *out);
+
+/* "daxX.Y" exactly (X, Y decimal); fills @region_id and @id on success. */
+bool parse_dax_devname(const char *name, int *region_id, int *id);
+
+/* Strip one trailing newline in place, as sysfs reads end in '\n'. */
+void strip_newline(char *s);
+
+
+/*
+ * Compare two strings treating runs of digits as numbers, so that
+ * "dax0.2" < "dax0.10" and "region2" < "region10".
+ */
+int natural_cmp(const char *a, const char *b);
+
+#endif /* _UTIL_STRINGS_H_ */

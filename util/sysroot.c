@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/sysroot.h"
+
+static const char *const mountpoints[] = {
+	[SYSROOT_SYSFS] = "/sys",
+	[SYSROOT_PROCFS] = "/proc",
+	[SYSROOT_DEVFS] = "/dev",
+};
+
+const char *sysroot_from_env(void)
+{
+#ifdef HAVE_SECURE_GETENV
+	return secure_getenv("DAXCTL_SYSROOT");
+#else
+	return getenv("DAXCTL_SYSROOT");
+#endif
+}
+
+const char *sysroot_mountpoint(enum sysroot_fs fs)
+{
+	return mountpoints[fs];
+}
+
+char *sysroot_normalise(const char *root)
+{
+	size_t len;
+	char *copy;
+
+	if (!root)
+		root = "";
+	len = strlen(root);
+	while (len && root[len - 1] == '/')
+		len--;
+	copy = malloc(len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, root, len);
+	copy[len] = '\0';
+	return copy;
+}
+
+int sysroot_join(char *buf, size_t len, const char *root, enum sysroot_fs fs,
+		 const char *rel)
+{
+	int n;
+
+	if (rel && *rel)
+		n = snprintf(buf, len, "%s%s/%s", root, mountpoints[fs], rel);
+	else
+		n = snprintf(buf, len, "%s%s", root, mountpoints[fs]);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}

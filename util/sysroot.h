@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef _UTIL_SYSROOT_H_
+#define _UTIL_SYSROOT_H_
+
+#include <stddef.h>
+
+/*
+ * Where the kernel's pseudo filesystems live. This file and sysroot.c are
+ * the only places that spell these locations; everything else names them
+ * through these constants so that a system root prefix (a captured sysfs
+ * dump, a test fixture, an emulator mount) can be put in front of all of
+ * them. `make check` greps the tree to keep it that way.
+ */
+enum sysroot_fs {
+	SYSROOT_SYSFS,	/* sysfs */
+	SYSROOT_PROCFS,	/* procfs */
+	SYSROOT_DEVFS,	/* devtmpfs */
+};
+
+/*
+ * The system root named by the DAXCTL_SYSROOT environment variable, or
+ * NULL. Like every environment hook it is ignored in secure-execution
+ * (setuid) contexts, so the library and the CLI agree on it.
+ */
+const char *sysroot_from_env(void);
+
+/* The mount point of @fs on a live system, e.g. the sysfs mount point. */
+const char *sysroot_mountpoint(enum sysroot_fs fs);
+
+/*
+ * Normalise a system root given by the user or the environment: NULL, ""
+ * and "/" mean the live system (returned as ""), trailing slashes are
+ * dropped. Returns a malloc'ed string or NULL on allocation failure.
+ */
+char *sysroot_normalise(const char *root);
+
+/*
+ * Write "<root><mountpoint of fs>/<rel>" into @buf. @rel may be empty.
+ * Returns 0, or -ENAMETOOLONG when it does not fit.
+ */
+int sysroot_join(char *buf, size_t len, const char *root, enum sysroot_fs fs,
+		 const char *rel);
+
+#endif /* _UTIL_SYSROOT_H_ */
