@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libdaxctl-private.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DAXCTL_CONF_DIR SYSCONFDIR "/daxctl.conf.d"
+
+static const char *env_get(const char *name)
+{
+#ifdef HAVE_SECURE_GETENV
+	return secure_getenv(name);
+#else
+	return getenv(name);
+#endif
+}
+
+static void log_stderr(struct daxctl_ctx *ctx, int priority, const char *file,
+		       int line, const char *fn, const char *format,
+		       va_list args)
+{
+	fprintf(stderr, "libdaxctl: %s: ", fn);
+	vfprintf(stderr, format, args);
+}
+
+/*
+ * DAXCTL_SYSROOT points the library at a copy of a system's /sys (and
+ * /proc): a captured dump, a test fixture or an emulator mount. It is for
+ * inspection and testing; like DAXCTL_LOG it is ignored in secure-execution
+ * (setuid) contexts.
+ */
+DAXCTL_EXPORT int daxctl_new(struct daxctl_ctx **ctx)
+{
+	struct daxctl_ctx *c;
+	const char *env;
+
+	if (!ctx)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->refcount = 1;
+	c->log_fn = log_stderr;
+	c->log_priority = LOG_ERR;
+	list_init(&c->regions);
+	c->root = sysroot_normalise(sysroot_from_env());
+	c->config_path = strdup(DAXCTL_CONF_DIR);
+	if (!c->root || !c->config_path) {
+		free(c->root);
+		free(c->config_path);
+		free(c);
+		return -ENOMEM;
+	}
+	env = env_get("DAXCTL_LOG");
+	if (env)
+		daxctl_set_log_priority(c, dax_log_priority_from_string(env));
+	dax_info(c, "ctx %p created\n", (void *)c);
+	if (*c->root)
+		dax_info(c, "system root: %s\n", c->root);
+	*ctx = c;
+	return 0;
+}
+
+DAXCTL_EXPORT struct daxctl_ctx *daxctl_ref(struct daxctl_ctx *ctx)
+{
+	if (ctx)
+		ctx->refcount++;
+	return ctx;
+}
+
+DAXCTL_EXPORT void daxctl_unref(struct daxctl_ctx *ctx)
+{
+	struct list_node *pos, *tmp;
+
+	if (!ctx || --ctx->refcount > 0)
+		return;
+	list_for_each_safe(&ctx->regions, pos, tmp)
+		dax_region_free(container_of(pos, struct daxctl_region, node));
+	dax_info(ctx, "context %p released\n", (void *)ctx);
+	free(ctx->root);
+	free(ctx->config_path);
+	free(ctx);
+}
+
+DAXCTL_EXPORT void daxctl_set_userdata(struct daxctl_ctx *ctx, void *userdata)
+{
+	if (ctx)
+		ctx->userdata = userdata;
+}
+
+DAXCTL_EXPORT void *daxctl_get_userdata(struct daxctl_ctx *ctx)
+{
+	return ctx ? ctx->userdata : NULL;
+}
+
+DAXCTL_EXPORT int daxctl_set_config_path(struct daxctl_ctx *ctx,
+					 char *config_path)
+{
+	char *copy;
+
+	if (!ctx || !config_path)
+		return -EINVAL;
+	copy = strdup(config_path);
+	if (!copy)
+		return -ENOMEM;
+	free(ctx->config_path);
+	ctx->config_path = copy;
+	return 0;
+}
+
+DAXCTL_EXPORT const char *daxctl_get_config_path(struct daxctl_ctx *ctx)
+{
+	return ctx ? ctx->config_path : NULL;
+}

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Devices of a region: the daxX.Y directories below the region parent (bus
+ * model) or below its "dax" glue directory (legacy class model).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libdaxctl-private.h"
+#include "util/strings.h"
+
+static int dev_read_devt(struct daxctl_dev *dev)
+{
+	char path[DAX_PATH_MAX], buf[DAX_ATTR_MAX];
+	unsigned int major, minor;
+	char extra;
+	int rc;
+
+	rc = dax_attr_path(path, sizeof(path), dev->path, "dev");
+	if (rc)
+		return rc;
+	rc = dax_read_attr(dev->region->ctx, path, buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	if (sscanf(buf, "%u:%u%c", &major, &minor, &extra) != 2 ||
+	    major > INT_MAX || minor > INT_MAX) {
+		dax_err(dev->region->ctx, "%s: unexpected value '%s'\n", path,
+			buf);
+		return -EINVAL;
+	}
+	dev->major = (int)major;
+	dev->minor = (int)minor;
+	return 0;
+}
+
+/* Re-read the attributes that change when the device is reconfigured. */
+int dax_dev_refresh(struct daxctl_dev *dev)
+{
+	struct daxctl_ctx *ctx = dev->region->ctx;
+	char path[DAX_PATH_MAX], buf[DAX_ATTR_MAX];
+	unsigned long long v;
+	int rc, node;
+
+	rc = dax_read_u64(ctx, dev->path, "size", 0, &v);
+	if (rc)
+		return rc;
+	dev->size = v;
+
+	dev->align = 0;
+	if (dax_read_u64(ctx, dev->path, "align", 0, &v) == 0 &&
+	    v <= ULONG_MAX)
+		dev->align = (unsigned long)v;
+
+	/* the kernel hides target_node when the platform gave none */
+	dev->target_node = -1;
+	if (dax_attr_path(path, sizeof(path), dev->path, "target_node") == 0 &&
+	    dax_read_attr(ctx, path, buf, sizeof(buf)) >= 0 &&
+	    parse_int(buf, &node) == 0)
+		dev->target_node = node;
+
+	dev->resource_read = false;
+	dev->hidden &= ~DAX_HIDDEN_RESOURCE;
+	dax_dev_free_mappings(dev);
+	if (dev->memory) {
+		dax_memory_free(dev->memory);
+		dev->memory = NULL;
+	}
+	return 0;
+}
+
+static void dev_add(struct daxctl_region *region, const char *dir,
+		    const char *name, int id, bool class_model)
+{
+	struct daxctl_ctx *ctx = region->ctx;
+	struct daxctl_dev *dev;
+	struct list_node *pos;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return;
+	dev->region = region;
+	dev->id = id;
+	dev->class_model = class_model;
+	list_init(&dev->mappings);
+	if (strlen(name) >= sizeof(dev->devname))
+		goto fail;
+	memcpy(dev->devname, name, strlen(name) + 1);
+	if (asprintf(&dev->path, "%s/%s", dir, name) < 0) {
+		dev->path = NULL;
+		goto fail;
+	}
+	/* "dev" exists for every dax device; without it this is not one */
+	if (dev_read_devt(dev) < 0 || dax_dev_refresh(dev) < 0) {
+		dax_dbg(ctx, "%s: not a dax device, skipped\n", dev->path);
+		goto fail;
+	}
+
+	list_for_each(&region->devices, pos) {
+		struct daxctl_dev *d =
+			container_of(pos, struct daxctl_dev, node);
+
+		if (dev->id < d->id)
+			break;
+	}
+	list_insert_before(pos, &dev->node);
+	dax_dbg(ctx, "%s: %s\n", name, dev->path);
+	return;
+fail:
+	free(dev->path);
+	free(dev);
+}
+
+static void scan_dir(struct daxctl_region *region, const char *dir,
+		     bool class_model)
+{
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int region_id, id;
+
+		if (!parse_dax_devname(de->d_name, &region_id, &id))
+			continue;
+		/* a rescan keeps the objects callers may hold */
+		if (dax_region_find_dev(region, de->d_name))
+			continue;
+		dev_add(region, dir, de->d_name, id, class_model);
+	}
+	closedir(d);
+}
+
+struct daxctl_dev *dax_region_find_dev(struct daxctl_region *region,
+				       const char *devname)
+{
+	struct list_node *pos;
+
+	list_for_each(&region->devices, pos) {
+		struct daxctl_dev *dev =
+			container_of(pos, struct daxctl_dev, node);
+
+		if (strcmp(dev->devname, devname) == 0)
+			return dev;
+	}
+	return NULL;
+}
+
+void dax_region_scan_devices(struct daxctl_region *region)
+{
+	char dir[DAX_PATH_MAX];
+
+	region->devices_scanned = true;
+	scan_dir(region, region->path, false);
+	if (dax_attr_path(dir, sizeof(dir), region->path, "dax") == 0)
+		scan_dir(region, dir, true);
+}
+
+void dax_dev_free(struct daxctl_dev *dev)
+{
+	dax_dev_free_mappings(dev);
+	if (dev->memory)
+		dax_memory_free(dev->memory);
+	list_del(&dev->node);
+	free(dev->path);
+	free(dev);
+}
+
+/* The bound driver's name, -ENOENT when unbound. Read live. */
+int dax_dev_driver(struct daxctl_dev *dev, char *buf, size_t len)
+{
+	char path[DAX_PATH_MAX];
+	int rc;
+
+	rc = dax_attr_path(path, sizeof(path), dev->path, "driver");
+	if (rc)
+		return rc;
+	return dax_readlink_basename(path, buf, len);
+}
+
+DAXCTL_EXPORT struct daxctl_dev *daxctl_dev_get_first(
+		struct daxctl_region *region)
+{
+	if (!region)
+		return NULL;
+	if (!region->devices_scanned)
+		dax_region_scan_devices(region);
+	return list_first_entry_or_null(&region->devices, struct daxctl_dev,
+					node);
+}
+
+DAXCTL_EXPORT struct daxctl_dev *daxctl_dev_get_next(struct daxctl_dev *dev)
+{
+	if (!dev)
+		return NULL;
+	return list_next_entry_or_null(&dev->region->devices, &dev->node,
+				       struct daxctl_dev, node);
+}
+
+DAXCTL_EXPORT struct daxctl_region *daxctl_dev_get_region(
+		struct daxctl_dev *dev)
+{
+	return dev ? dev->region : NULL;
+}
+
+DAXCTL_EXPORT struct daxctl_ctx *daxctl_dev_get_ctx(struct daxctl_dev *dev)
+{
+	return dev ? dev->region->ctx : NULL;
+}
+
+DAXCTL_EXPORT int daxctl_dev_get_id(struct daxctl_dev *dev)
+{
+	return dev ? dev->id : -1;
+}
+
+DAXCTL_EXPORT const char *daxctl_dev_get_devname(struct daxctl_dev *dev)
+{
+	return dev ? dev->devname : NULL;
+}
+
+DAXCTL_EXPORT int daxctl_dev_get_major(struct daxctl_dev *dev)
+{
+	return dev ? dev->major : -1;
+}
+
+DAXCTL_EXPORT int daxctl_dev_get_minor(struct daxctl_dev *dev)
+{
+	return dev ? dev->minor : -1;
+}
+
+DAXCTL_EXPORT unsigned long long daxctl_dev_get_size(struct daxctl_dev *dev)
+{
+	return dev ? dev->size : 0;
+}
+
+DAXCTL_EXPORT unsigned long daxctl_dev_get_align(struct daxctl_dev *dev)
+{
+	return dev ? dev->align : 0;
+}
+
+DAXCTL_EXPORT int daxctl_dev_get_target_node(struct daxctl_dev *dev)
+{
+	return dev ? dev->target_node : -1;
+}
+
+/* Start of the first range named @name in /proc/iomem, 0 if not found. */
+static unsigned long long iomem_lookup(struct daxctl_ctx *ctx,
+				       const char *name)
+{
+	char path[DAX_PATH_MAX], line[512];
+	unsigned long long start = 0;
+	FILE *f;
+
+	if (dax_proc_path(ctx, path, sizeof(path), "iomem"))
+		return 0;
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
+		int n = 0;
+
+		if (sscanf(line, " %llx-%llx : %n", &s, &e, &n) != 2 || !n)
+			continue;
+		strip_newline(line + n);
+		if (strcmp(line + n, name) == 0) {
+			start = s;
+			break;
+		}
+	}
+	fclose(f);
+	return start;
+}
+
+DAXCTL_EXPORT unsigned long long daxctl_dev_get_resource(
+		struct daxctl_dev *dev)
+{
+	struct daxctl_ctx *ctx;
+	unsigned long long v;
+	int rc;
+
+	if (!dev)
+		return 0;
+	if (dev->resource_read)
+		return dev->resource;
+	ctx = dev->region->ctx;
+	dev->resource_read = true;
+	rc = dax_read_u64(ctx, dev->path, "resource", 0, &v);
+	if (rc == 0) {
+		dev->resource = v;
+		return v;
+	}
+	if (rc == -EACCES || rc == -EPERM)
+		dev->hidden |= DAX_HIDDEN_RESOURCE;
+	/* older kernels have no resource attribute; non-root reads of
+	 * /proc/iomem show zeroes, which is as good as unknown */
+	dev->resource = iomem_lookup(ctx, dev->devname);
+	return dev->resource;
+}
+
+DAXCTL_EXPORT int daxctl_dev_is_enabled(struct daxctl_dev *dev)
+{
+	char name[DAX_ATTR_MAX];
+
+	if (!dev)
+		return 0;
+	if (dev->class_model)
+		return 1;
+	return dax_dev_driver(dev, name, sizeof(name)) == 0;
+}
+
+DAXCTL_EXPORT int daxctl_dev_is_system_ram_capable(struct daxctl_dev *dev)
+{
+	char name[DAX_ATTR_MAX];
+
+	if (!dev || dev->class_model)
+		return 0;
+	if (dax_dev_driver(dev, name, sizeof(name)))
+		return 0;
+	return strcmp(name, "kmem") == 0;
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef _LIBDAXCTL_PRIVATE_H_
+#define _LIBDAXCTL_PRIVATE_H_
+
+#include <limits.h>
+#include <stdbool.h>
+#include <syslog.h>
+
+#include <daxctl/libdaxctl.h>
+
+#include "util/list.h"
+#include "util/sysroot.h"
+
+#define DAXCTL_EXPORT __attribute__((visibility("default")))
+
+/* Longest path the library builds; sysfs paths are far shorter. */
+#define DAX_PATH_MAX 4096
+/* Largest attribute value the library reads. */
+#define DAX_ATTR_MAX 256
+
+/* Which attributes could not be read for lack of privilege. */
+enum dax_hidden {
+	DAX_HIDDEN_REGION_ALIGN = 1 << 0,
+	DAX_HIDDEN_RESOURCE = 1 << 1,
+	DAX_HIDDEN_MAPPINGS = 1 << 2,
+};
+
+struct daxctl_ctx {
+	int refcount;
+	void (*log_fn)(struct daxctl_ctx *ctx, int priority, const char *file,
+		       int line, const char *fn, const char *format,
+		       va_list args);
+	int log_priority;
+	void *userdata;
+	char *root;		/* system root prefix, "" for the live system */
+	char *config_path;
+	struct list_node regions;
+	bool regions_scanned;
+	unsigned long block_size; /* memory block size, 0 = not read yet */
+	int block_size_err;	  /* cached failure reading it */
+};
+
+struct daxctl_region {
+	struct daxctl_ctx *ctx;
+	struct list_node node;	/* in ctx->regions */
+	int refcount;
+	bool scan_owned;	/* holds the reference taken by enumeration */
+	int id;
+	uuid_t uuid;
+	char *path;		/* root + sysfs path of the region parent */
+	const char *devname;	/* basename of path */
+	unsigned long long size;
+	unsigned long align;
+	unsigned int hidden;	/* enum dax_hidden */
+	struct list_node devices;
+	bool devices_scanned;
+};
+
+struct daxctl_dev {
+	struct daxctl_region *region;
+	struct list_node node;	/* in region->devices */
+	int id;
+	char devname[32];
+	char *path;		/* root + sysfs path of the device directory */
+	bool class_model;	/* legacy /sys/class/dax device */
+	int major, minor;
+	unsigned long long size;
+	unsigned long align;
+	int target_node;
+	unsigned long long resource;
+	bool resource_read;
+	unsigned int hidden;	/* enum dax_hidden */
+	struct list_node mappings;
+	bool mappings_scanned;
+	struct daxctl_memory *memory;
+};
+
+struct daxctl_mapping {
+	struct daxctl_dev *dev;
+	struct list_node node;	/* in dev->mappings, by page_offset */
+	unsigned long long start, end, pgoff;
+};
+
+/* A run of consecutive memory block indexes owned by a device. */
+struct dax_block_range {
+	unsigned long first, count;
+};
+
+struct daxctl_memory {
+	struct daxctl_dev *dev;
+	char *node_path;	/* sysfs path of the target node (no root) */
+	unsigned long block_size;
+	struct dax_block_range *ranges;
+	int nr_ranges;
+	int nr_blocks;		/* -errno when the ranges are unknown */
+};
+
+/* log.c */
+void dax_log(struct daxctl_ctx *ctx, int priority, const char *file, int line,
+	     const char *fn, const char *format, ...)
+	__attribute__((format(printf, 6, 7)));
+int dax_log_priority_from_string(const char *s);
+
+#define dax_log_cond(ctx, prio, ...)                                          \
+	do {                                                                  \
+		if ((ctx)->log_priority >= (prio))                            \
+			dax_log(ctx, prio, __FILE__, __LINE__, __func__,      \
+				__VA_ARGS__);                                 \
+	} while (0)
+
+#define dax_dbg(ctx, ...) dax_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
+#define dax_info(ctx, ...) dax_log_cond(ctx, LOG_INFO, __VA_ARGS__)
+#define dax_notice(ctx, ...) dax_log_cond(ctx, LOG_NOTICE, __VA_ARGS__)
+#define dax_err(ctx, ...) dax_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+
+/*
+ * attr.c: every file access of the library. Paths passed in already carry
+ * the system root (they are built from object paths or dax_sys_path()).
+ */
+int dax_sys_path(struct daxctl_ctx *ctx, char *buf, size_t len,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int dax_proc_path(struct daxctl_ctx *ctx, char *buf, size_t len,
+		  const char *rel);
+int dax_attr_path(char *buf, size_t len, const char *dir, const char *attr);
+int dax_read_attr(struct daxctl_ctx *ctx, const char *path, char *buf,
+		  size_t len);
+int dax_read_u64(struct daxctl_ctx *ctx, const char *dir, const char *attr,
+		 int base, unsigned long long *out);
+int dax_write_attr(struct daxctl_ctx *ctx, const char *path,
+		   const char *value);
+int dax_readlink_basename(const char *path, char *buf, size_t len);
+char *dax_resolve_link(struct daxctl_ctx *ctx, const char *dir,
+		       const char *name);
+
+/* region.c */
+void dax_regions_scan(struct daxctl_ctx *ctx);
+void dax_region_free(struct daxctl_region *region);
+
+/* dev.c */
+void dax_region_scan_devices(struct daxctl_region *region);
+struct daxctl_dev *dax_region_find_dev(struct daxctl_region *region,
+				       const char *devname);
+void dax_dev_free(struct daxctl_dev *dev);
+int dax_dev_driver(struct daxctl_dev *dev, char *buf, size_t len);
+int dax_dev_refresh(struct daxctl_dev *dev);
+
+/* mapping.c */
+void dax_dev_free_mappings(struct daxctl_dev *dev);
+int dax_dev_scan_mappings(struct daxctl_dev *dev);
+
+/* memory.c */
+void dax_memory_free(struct daxctl_memory *mem);
+unsigned long dax_ctx_block_size(struct daxctl_ctx *ctx);
+
+#endif /* _LIBDAXCTL_PRIVATE_H_ */

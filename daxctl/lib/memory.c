@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The hot-plugged memory of a device bound to kmem. The blocks a device owns
+ * are computed from its ranges exactly as kmem adds them (each range shrunk
+ * inward to memory-block alignment) and addressed directly as
+ * memory<index>: no walk over the node's or the system's blocks, so the cost
+ * depends only on the device's own size.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libdaxctl-private.h"
+#include "util/strings.h"
+
+enum block_state {
+	BLOCK_OFFLINE,
+	BLOCK_ONLINE,
+	BLOCK_GOING_OFFLINE,
+};
+
+unsigned long dax_ctx_block_size(struct daxctl_ctx *ctx)
+{
+	char dir[DAX_PATH_MAX];
+	unsigned long long v;
+	int rc;
+
+	if (ctx->block_size || ctx->block_size_err)
+		return ctx->block_size;
+	rc = dax_sys_path(ctx, dir, sizeof(dir), "devices/system/memory");
+	if (!rc)
+		rc = dax_read_u64(ctx, dir, "block_size_bytes", 16, &v);
+	if (!rc && (v == 0 || v > ULONG_MAX))
+		rc = -EINVAL;
+	if (rc) {
+		ctx->block_size_err = rc;
+		return 0;
+	}
+	ctx->block_size = (unsigned long)v;
+	return ctx->block_size;
+}
+
+static int memory_add_range(struct daxctl_memory *mem, unsigned long long start,
+			    unsigned long long end)
+{
+	unsigned long long bs = mem->block_size;
+	unsigned long long first = start / bs + (start % bs ? 1 : 0);
+	unsigned long long last_excl = end / bs + ((end % bs) == bs - 1 ? 1 : 0);
+	struct dax_block_range *r;
+
+	if (last_excl <= first) {
+		dax_dbg(mem->dev->region->ctx,
+			"%s: range %#llx-%#llx holds no whole memory block\n",
+			mem->dev->devname, start, end);
+		return 0;
+	}
+	r = realloc(mem->ranges, (size_t)(mem->nr_ranges + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	mem->ranges = r;
+	r[mem->nr_ranges].first = (unsigned long)first;
+	r[mem->nr_ranges].count = (unsigned long)(last_excl - first);
+	mem->nr_ranges++;
+	mem->nr_blocks += (int)(last_excl - first);
+	return 0;
+}
+
+static int memory_compute_blocks(struct daxctl_memory *mem)
+{
+	struct daxctl_dev *dev = mem->dev;
+	struct daxctl_mapping *m;
+	unsigned long long res;
+	int rc;
+
+	if (!mem->block_size)
+		return dev->region->ctx->block_size_err ?: -ENXIO;
+	rc = dax_dev_scan_mappings(dev);
+	if (rc == 0 && !list_empty(&dev->mappings)) {
+		daxctl_mapping_foreach(dev, m) {
+			rc = memory_add_range(mem, m->start, m->end);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	/* no ranges visible (old kernel, or not root): one extent */
+	res = daxctl_dev_get_resource(dev);
+	if (res && dev->size)
+		return memory_add_range(mem, res, res + dev->size - 1);
+	if (rc == -EACCES || (dev->hidden & DAX_HIDDEN_RESOURCE))
+		return -EACCES;
+	return -ENXIO;
+}
+
+void dax_memory_free(struct daxctl_memory *mem)
+{
+	free(mem->ranges);
+	free(mem->node_path);
+	free(mem);
+}
+
+DAXCTL_EXPORT struct daxctl_memory *daxctl_dev_get_memory(
+		struct daxctl_dev *dev)
+{
+	struct daxctl_memory *mem;
+	struct daxctl_ctx *ctx;
+	char path[DAX_PATH_MAX];
+	int rc;
+
+	if (!daxctl_dev_is_system_ram_capable(dev))
+		return NULL;
+	if (dev->memory)
+		return dev->memory;
+	ctx = dev->region->ctx;
+	mem = calloc(1, sizeof(*mem));
+	if (!mem)
+		return NULL;
+	mem->dev = dev;
+	mem->block_size = dax_ctx_block_size(ctx);
+	if (dax_sys_path(ctx, path, sizeof(path), "devices/system/node/node%d",
+			 dev->target_node) ||
+	    !(mem->node_path = strdup(path))) {
+		dax_memory_free(mem);
+		return NULL;
+	}
+	rc = memory_compute_blocks(mem);
+	if (rc) {
+		mem->nr_blocks = rc;
+		free(mem->ranges);
+		mem->ranges = NULL;
+		mem->nr_ranges = 0;
+	}
+	dev->memory = mem;
+	return mem;
+}
+
+DAXCTL_EXPORT struct daxctl_dev *daxctl_memory_get_dev(
+		struct daxctl_memory *mem)
+{
+	return mem ? mem->dev : NULL;
+}
+
+DAXCTL_EXPORT const char *daxctl_memory_get_node_path(
+		struct daxctl_memory *mem)
+{
+	return mem ? mem->node_path : NULL;
+}
+
+DAXCTL_EXPORT unsigned long daxctl_memory_get_block_size(
+		struct daxctl_memory *mem)
+{
+	return mem ? mem->block_size : 0;
+}
+
+DAXCTL_EXPORT int daxctl_memory_num_sections(struct daxctl_memory *mem)
+{
+	return mem ? mem->nr_blocks : -EINVAL;
+}
+
+static int block_path(struct daxctl_memory *mem, unsigned long idx,
+		      const char *attr, char *buf, size_t len)
+{
+	return dax_sys_path(mem->dev->region->ctx, buf, len,
+			    "devices/system/memory/memory%lu/%s", idx, attr);
+}
+
+static int block_read(struct daxctl_memory *mem, unsigned long idx,
+		      const char *attr, char *buf, size_t len)
+{
+	char path[DAX_PATH_MAX];
+	int rc;
+
+	rc = block_path(mem, idx, attr, path, sizeof(path));
+	if (rc)
+		return rc;
+	rc = dax_read_attr(mem->dev->region->ctx, path, buf, len);
+	if (rc < 0)
+		dax_err(mem->dev->region->ctx, "%s: memory%lu/%s: %s\n",
+			mem->dev->devname, idx, attr, strerror(-rc));
+	return rc;
+}
+
+static int block_state(struct daxctl_memory *mem, unsigned long idx)
+{
+	char buf[DAX_ATTR_MAX];
+	int rc;
+
+	rc = block_read(mem, idx, "state", buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	if (strcmp(buf, "online") == 0)
+		return BLOCK_ONLINE;
+	if (strcmp(buf, "offline") == 0)
+		return BLOCK_OFFLINE;
+	if (strcmp(buf, "going-offline") == 0)
+		return BLOCK_GOING_OFFLINE;
+	dax_err(mem->dev->region->ctx, "%s: memory%lu: unknown state '%s'\n",
+		mem->dev->devname, idx, buf);
+	return -EINVAL;
+}
+
+/*
+ * Call @fn for every owned block, stopping at the first negative return,
+ * which is passed on. Returns the sum of the non-negative returns.
+ */
+static int memory_for_each_block(struct daxctl_memory *mem,
+				 int (*fn)(struct daxctl_memory *mem,
+					   unsigned long idx, void *arg),
+				 void *arg)
+{
+	int i, rc, sum = 0;
+	unsigned long b;
+
+	if (!mem)
+		return -EINVAL;
+	if (mem->nr_blocks < 0)
+		return mem->nr_blocks;
+	for (i = 0; i < mem->nr_ranges; i++) {
+		for (b = 0; b < mem->ranges[i].count; b++) {
+			rc = fn(mem, mem->ranges[i].first + b, arg);
+			if (rc < 0)
+				return rc;
+			sum += rc;
+		}
+	}
+	return sum;
+}
+
+static int count_online(struct daxctl_memory *mem, unsigned long idx,
+			void *arg)
+{
+	int state = block_state(mem, idx);
+
+	if (state < 0)
+		return state;
+	return state == BLOCK_ONLINE;
+}
+
+DAXCTL_EXPORT int daxctl_memory_is_online(struct daxctl_memory *mem)
+{
+	return memory_for_each_block(mem, count_online, NULL);
+}
+
+/* 1 for a Movable block, 0 for another zone, -ENXIO when offline. */
+static int check_movable(struct daxctl_memory *mem, unsigned long idx,
+			 void *arg)
+{
+	int *not_movable = arg, state;
+	char zone[DAX_ATTR_MAX];
+
+	state = block_state(mem, idx);
+	if (state < 0)
+		return state;
+	if (state != BLOCK_ONLINE)
+		return -ENXIO;
+	state = block_read(mem, idx, "valid_zones", zone, sizeof(zone));
+	if (state < 0)
+		return state;
+	if (strcmp(zone, "Movable") != 0)
+		(*not_movable)++;
+	return 0;
+}
+
+DAXCTL_EXPORT int daxctl_memory_is_movable(struct daxctl_memory *mem)
+{
+	int not_movable = 0, rc;
+
+	rc = memory_for_each_block(mem, check_movable, &not_movable);
+	if (rc < 0)
+		return rc;
+	return not_movable == 0;
+}
+
+struct online_args {
+	const char *state;	/* what to write */
+	const char *zone;	/* the zone it must land in */
+};
+
+static int online_block(struct daxctl_memory *mem, unsigned long idx,
+			void *arg)
+{
+	struct daxctl_ctx *ctx = mem->dev->region->ctx;
+	const struct online_args *args = arg;
+	char path[DAX_PATH_MAX], zone[DAX_ATTR_MAX];
+	int state, rc;
+
+	state = block_state(mem, idx);
+	if (state < 0)
+		return state;
+	if (state == BLOCK_ONLINE)
+		return 0;
+	rc = block_path(mem, idx, "state", path, sizeof(path));
+	if (rc)
+		return rc;
+	rc = dax_write_attr(ctx, path, args->state);
+	if (rc) {
+		/* another agent may have onlined it first: that is fine */
+		if (block_state(mem, idx) == BLOCK_ONLINE)
+			return 0;
+		dax_err(ctx, "%s: failed to online memory%lu: %s\n",
+			mem->dev->devname, idx, strerror(-rc));
+		return rc;
+	}
+	rc = block_read(mem, idx, "valid_zones", zone, sizeof(zone));
+	if (rc < 0)
+		return rc;
+	if (strcmp(zone, args->zone) != 0) {
+		dax_err(ctx, "%s: memory%lu onlined in zone %s, not %s\n",
+			mem->dev->devname, idx, zone, args->zone);
+		return -EBUSY;
+	}
+	return 1;
+}
+
+DAXCTL_EXPORT int daxctl_memory_online(struct daxctl_memory *mem)
+{
+	struct online_args args = { "online_movable", "Movable" };
+
+	return memory_for_each_block(mem, online_block, &args);
+}
+
+DAXCTL_EXPORT int daxctl_memory_online_no_movable(struct daxctl_memory *mem)
+{
+	struct online_args args = { "online_kernel", "Normal" };
+
+	return memory_for_each_block(mem, online_block, &args);
+}
+
+static int offline_block(struct daxctl_memory *mem, unsigned long idx,
+			 void *arg)
+{
+	struct daxctl_ctx *ctx = mem->dev->region->ctx;
+	char path[DAX_PATH_MAX], buf[DAX_ATTR_MAX];
+	int state, rc;
+
+	state = block_state(mem, idx);
+	if (state < 0)
+		return state;
+	if (state == BLOCK_OFFLINE)
+		return 0;
+	if (block_read(mem, idx, "removable", buf, sizeof(buf)) >= 0 &&
+	    strcmp(buf, "0") == 0) {
+		dax_err(ctx, "%s: memory%lu is unremovable\n",
+			mem->dev->devname, idx);
+		return -EOPNOTSUPP;
+	}
+	rc = block_path(mem, idx, "state", path, sizeof(path));
+	if (rc)
+		return rc;
+	rc = dax_write_attr(ctx, path, "offline");
+	if (rc) {
+		if (block_state(mem, idx) == BLOCK_OFFLINE)
+			return 0;
+		dax_err(ctx, "%s: failed to offline memory%lu: %s\n",
+			mem->dev->devname, idx, strerror(-rc));
+		return rc;
+	}
+	return 1;
+}
+
+DAXCTL_EXPORT int daxctl_memory_offline(struct daxctl_memory *mem)
+{
+	return memory_for_each_block(mem, offline_block, NULL);
+}
+
+DAXCTL_EXPORT int daxctl_dev_has_online_memory(struct daxctl_dev *dev)
+{
+	struct daxctl_memory *mem = daxctl_dev_get_memory(dev);
+	int rc;
+
+	if (!mem)
+		return 0;
+	rc = daxctl_memory_is_online(mem);
+	return rc < 0 ? 0 : rc;
+}
+
+DAXCTL_EXPORT int daxctl_dev_will_auto_online_memory(struct daxctl_dev *dev)
+{
+	char path[DAX_PATH_MAX], buf[DAX_ATTR_MAX];
+	struct daxctl_ctx *ctx;
+
+	if (!dev)
+		return 0;
+	ctx = dev->region->ctx;
+	if (dax_sys_path(ctx, path, sizeof(path),
+			 "devices/system/memory/auto_online_blocks") ||
+	    dax_read_attr(ctx, path, buf, sizeof(buf)) < 0)
+		return 0;
+	return strncmp(buf, "online", strlen("online")) == 0;
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Changes to regions and devices. Every call returns the kernel's own errno
+ * and refreshes the objects it changed, so that a following query is true.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libdaxctl-private.h"
+
+static int dev_write(struct daxctl_dev *dev, const char *attr,
+		     const char *value)
+{
+	char path[DAX_PATH_MAX];
+	int rc;
+
+	rc = dax_attr_path(path, sizeof(path), dev->path, attr);
+	if (rc)
+		return rc;
+	rc = dax_write_attr(dev->region->ctx, path, value);
+	if (rc)
+		dax_err(dev->region->ctx, "%s: writing %s to %s failed: %s\n",
+			dev->devname, value, attr, strerror(-rc));
+	return rc;
+}
+
+static int dev_write_and_refresh(struct daxctl_dev *dev, const char *attr,
+				 const char *value)
+{
+	int rc;
+
+	if (!dev)
+		return -EINVAL;
+	if (dev->class_model)
+		return -EOPNOTSUPP;
+	rc = dev_write(dev, attr, value);
+	dax_dev_refresh(dev);
+	return rc;
+}
+
+DAXCTL_EXPORT int daxctl_dev_set_size(struct daxctl_dev *dev,
+				      unsigned long long size)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", size);
+	return dev_write_and_refresh(dev, "size", buf);
+}
+
+DAXCTL_EXPORT int daxctl_dev_set_align(struct daxctl_dev *dev,
+				       unsigned long align)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lu", align);
+	return dev_write_and_refresh(dev, "align", buf);
+}
+
+DAXCTL_EXPORT int daxctl_dev_set_mapping(struct daxctl_dev *dev,
+					 unsigned long long start,
+					 unsigned long long end)
+{
+	char buf[64];
+
+	if (end < start)
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%#llx-%#llx", start, end);
+	return dev_write_and_refresh(dev, "mapping", buf);
+}
+
+static int region_write(struct daxctl_region *region, const char *attr,
+			const char *value)
+{
+	char path[DAX_PATH_MAX];
+	int rc;
+
+	rc = dax_attr_path(path, sizeof(path), region->path, attr);
+	if (rc)
+		return rc;
+	rc = dax_write_attr(region->ctx, path, value);
+	if (rc)
+		dax_err(region->ctx, "%s: writing %s to %s failed: %s\n",
+			region->devname, value, attr, strerror(-rc));
+	return rc;
+}
+
+DAXCTL_EXPORT int daxctl_region_create_dev(struct daxctl_region *region)
+{
+	int rc;
+
+	if (!region)
+		return -EINVAL;
+	rc = region_write(region, "dax_region/create", "1");
+	if (rc)
+		return rc;
+	/* make the new device visible to daxctl_region_get_dev_seed() */
+	if (region->devices_scanned)
+		dax_region_scan_devices(region);
+	return 0;
+}
+
+DAXCTL_EXPORT int daxctl_region_destroy_dev(struct daxctl_region *region,
+					    struct daxctl_dev *dev)
+{
+	int rc;
+
+	if (!region || !dev || dev->region != region)
+		return -EINVAL;
+	rc = region_write(region, "dax_region/delete", dev->devname);
+	if (rc)
+		return rc;
+	/*
+	 * The object stays in the list (callers may be iterating over it);
+	 * it now describes an empty device.
+	 */
+	dev->size = 0;
+	dax_dev_free_mappings(dev);
+	return 0;
+}
+
+static bool driver_loaded(struct daxctl_ctx *ctx, const char *driver)
+{
+	char path[DAX_PATH_MAX];
+
+	return dax_sys_path(ctx, path, sizeof(path), "bus/dax/drivers/%s",
+			    driver) == 0 &&
+	       access(path, F_OK) == 0;
+}
+
+static int driver_write(struct daxctl_ctx *ctx, const char *driver,
+			const char *attr, const char *devname)
+{
+	char path[DAX_PATH_MAX];
+	int rc;
+
+	rc = dax_sys_path(ctx, path, sizeof(path), "bus/dax/drivers/%s/%s",
+			  driver, attr);
+	if (rc)
+		return rc;
+	return dax_write_attr(ctx, path, devname);
+}
+
+static int dev_enable(struct daxctl_dev *dev, const char *driver)
+{
+	struct daxctl_ctx *ctx;
+	char bound[DAX_ATTR_MAX];
+	int rc;
+
+	if (!dev)
+		return -EINVAL;
+	ctx = dev->region->ctx;
+	if (dev->class_model) {
+		dax_err(ctx, "%s: device model is dax-class\n", dev->devname);
+		return -EOPNOTSUPP;
+	}
+	if (dax_dev_driver(dev, bound, sizeof(bound)) == 0) {
+		if (strcmp(bound, driver) != 0)
+			dax_info(ctx, "%s: already bound to %s\n", dev->devname,
+				 bound);
+		return 0;
+	}
+	if (!driver_loaded(ctx, driver)) {
+		dax_err(ctx, "%s: driver %s is not loaded\n", dev->devname,
+			driver);
+		return -ENODEV;
+	}
+	rc = driver_write(ctx, driver, "new_id", dev->devname);
+	if (rc)
+		dax_dbg(ctx, "%s: %s new_id: %s\n", dev->devname, driver,
+			strerror(-rc));
+	/* new_id may have attached the driver already */
+	if (dax_dev_driver(dev, bound, sizeof(bound)) != 0) {
+		rc = driver_write(ctx, driver, "bind", dev->devname);
+		if (rc)
+			dax_dbg(ctx, "%s: %s bind: %s\n", dev->devname, driver,
+				strerror(-rc));
+	}
+	dax_dev_refresh(dev);
+	if (dax_dev_driver(dev, bound, sizeof(bound)) != 0 ||
+	    strcmp(bound, driver) != 0) {
+		dax_err(ctx, "%s: failed to bind %s%s%s\n", dev->devname,
+			driver, rc ? ": " : "", rc ? strerror(-rc) : "");
+		return rc ? rc : -ENXIO;
+	}
+	return 0;
+}
+
+DAXCTL_EXPORT int daxctl_dev_enable_devdax(struct daxctl_dev *dev)
+{
+	return dev_enable(dev, "device_dax");
+}
+
+DAXCTL_EXPORT int daxctl_dev_enable_ram(struct daxctl_dev *dev)
+{
+	return dev_enable(dev, "kmem");
+}
+
+DAXCTL_EXPORT int daxctl_dev_disable(struct daxctl_dev *dev)
+{
+	struct daxctl_ctx *ctx;
+	char bound[DAX_ATTR_MAX];
+	int rc;
+
+	if (!dev)
+		return -EINVAL;
+	ctx = dev->region->ctx;
+	if (dev->class_model)
+		return -EOPNOTSUPP;
+	if (dax_dev_driver(dev, bound, sizeof(bound)) != 0)
+		return 0;
+	/* keep a later re-probe from grabbing the device again */
+	driver_write(ctx, bound, "remove_id", dev->devname);
+	rc = driver_write(ctx, bound, "unbind", dev->devname);
+	dax_dev_refresh(dev);
+	if (dax_dev_driver(dev, bound, sizeof(bound)) == 0) {
+		dax_err(ctx, "%s: still bound to %s%s%s\n", dev->devname,
+			bound, rc ? ": " : "", rc ? strerror(-rc) : "");
+		return -EBUSY;
+	}
+	return 0;
+}
