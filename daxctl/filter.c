@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <string.h>
+
+#include <daxctl/libdaxctl.h>
+
+#include "daxctl/filter.h"
+#include "util/strings.h"
+
+static bool parse_region_filter(const char *filter, int *id)
+{
+	if (strncmp(filter, "region", strlen("region")) == 0)
+		filter += strlen("region");
+	/* a sign or blanks are not part of an id */
+	if (*filter < '0' || *filter > '9')
+		return false;
+	return parse_int(filter, id) == 0;
+}
+
+bool filter_region_valid(const char *filter)
+{
+	int id;
+
+	return !filter || strcmp(filter, "all") == 0 ||
+	       parse_region_filter(filter, &id);
+}
+
+bool filter_match_region(struct daxctl_region *region, const char *filter)
+{
+	int id;
+
+	if (!filter || strcmp(filter, "all") == 0)
+		return true;
+	return parse_region_filter(filter, &id) &&
+	       id == daxctl_region_get_id(region);
+}
+
+/* "X.Y" is accepted as a short form of "daxX.Y". */
+static bool parse_dev_filter(const char *filter, int *region_id, int *id)
+{
+	char name[64];
+
+	if (strncmp(filter, "dax", 3) == 0)
+		return parse_dax_devname(filter, region_id, id);
+	if (snprintf(name, sizeof(name), "dax%s", filter) >= (int)sizeof(name))
+		return false;
+	return parse_dax_devname(name, region_id, id);
+}
+
+bool filter_dev_valid(const char *filter)
+{
+	int region_id, id;
+
+	return !filter || strcmp(filter, "all") == 0 ||
+	       parse_dev_filter(filter, &region_id, &id);
+}
+
+bool filter_match_dev(struct daxctl_dev *dev, const char *filter)
+{
+	const char *devname = daxctl_dev_get_devname(dev);
+	int region_id, id, dev_region_id, dev_id;
+
+	if (!filter || strcmp(filter, "all") == 0)
+		return true;
+	if (!parse_dev_filter(filter, &region_id, &id) ||
+	    !parse_dax_devname(devname, &dev_region_id, &dev_id))
+		return false;
+	return region_id == dev_region_id && id == dev_id;
+}

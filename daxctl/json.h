@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef _DAXCTL_JSON_H_
+#define _DAXCTL_JSON_H_
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+struct daxctl_region;
+struct daxctl_dev;
+struct daxctl_mapping;
+
+/* What the JSON builders could not show for lack of privilege. */
+enum json_hidden {
+	JSON_HIDDEN_REGION_ALIGN = 1 << 0,
+	JSON_HIDDEN_MAPPINGS = 1 << 1,
+	JSON_HIDDEN_MEMBLOCKS = 1 << 2,
+};
+
+struct json_opts {
+	const char *root;	/* system root the library was pointed at */
+	bool human;		/* -u: sizes as "1.00 GiB (1.07 GB)", hex */
+	bool mappings;		/* -M */
+	unsigned int hidden;	/* enum json_hidden, filled in */
+};
+
+struct json_object *json_region(struct daxctl_region *region,
+				struct json_opts *opts);
+struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts);
+struct json_object *json_mapping(struct daxctl_mapping *mapping,
+				 struct json_opts *opts);
+
+/*
+ * The sysfs path of a region as shown to users ("/platform/hmem.0"), NULL
+ * when it is not below the devices directory of @root's sysfs.
+ */
+const char *json_region_path(struct daxctl_region *region, const char *root);
+
+/* Append "what was hidden" to @buf as a comma-separated list. */
+void json_hidden_describe(unsigned int hidden, char *buf, size_t len);
+
+/* Print @obj the way every daxctl command prints JSON, with a newline. */
+int json_print(FILE *f, struct json_object *obj);
+
+#endif /* _DAXCTL_JSON_H_ */
