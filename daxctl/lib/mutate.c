@@ -10,19 +10,20 @@
 
 #include "libdaxctl-private.h"
 
-static int dev_write(struct daxctl_dev *dev, const char *attr,
-		     const char *value)
+/* Write @value to @dir/@attr; a refusal is logged against @who. */
+static int write_logged(struct daxctl_ctx *ctx, const char *who,
+			const char *dir, const char *attr, const char *value)
 {
 	char path[DAX_PATH_MAX];
 	int rc;
 
-	rc = dax_attr_path(path, sizeof(path), dev->path, attr);
+	rc = dax_attr_path(path, sizeof(path), dir, attr);
 	if (rc)
 		return rc;
-	rc = dax_write_attr(dev->region->ctx, path, value);
+	rc = dax_write_attr(ctx, path, value);
 	if (rc)
-		dax_err(dev->region->ctx, "%s: writing %s to %s failed: %s\n",
-			dev->devname, value, attr, strerror(-rc));
+		dax_err(ctx, "%s: writing %s to %s failed: %s\n", who, value,
+			attr, strerror(-rc));
 	return rc;
 }
 
@@ -35,7 +36,8 @@ static int dev_write_and_refresh(struct daxctl_dev *dev, const char *attr,
 		return -EINVAL;
 	if (dev->class_model)
 		return -EOPNOTSUPP;
-	rc = dev_write(dev, attr, value);
+	rc = write_logged(dev->region->ctx, dev->devname, dev->path, attr,
+			  value);
 	dax_dev_refresh(dev);
 	return rc;
 }
@@ -73,17 +75,8 @@ DAXCTL_EXPORT int daxctl_dev_set_mapping(struct daxctl_dev *dev,
 static int region_write(struct daxctl_region *region, const char *attr,
 			const char *value)
 {
-	char path[DAX_PATH_MAX];
-	int rc;
-
-	rc = dax_attr_path(path, sizeof(path), region->path, attr);
-	if (rc)
-		return rc;
-	rc = dax_write_attr(region->ctx, path, value);
-	if (rc)
-		dax_err(region->ctx, "%s: writing %s to %s failed: %s\n",
-			region->devname, value, attr, strerror(-rc));
-	return rc;
+	return write_logged(region->ctx, region->devname, region->path, attr,
+			    value);
 }
 
 DAXCTL_EXPORT int daxctl_region_create_dev(struct daxctl_region *region)
