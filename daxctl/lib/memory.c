@@ -274,7 +274,7 @@ DAXCTL_EXPORT int daxctl_memory_is_movable(struct daxctl_memory *mem)
 
 struct online_args {
 	const char *state;	/* what to write */
-	const char *zone;	/* the zone it must land in */
+	bool movable;		/* whether it must land in ZONE_MOVABLE */
 };
 
 static int online_block(struct daxctl_memory *mem, unsigned long idx,
@@ -305,9 +305,14 @@ static int online_block(struct daxctl_memory *mem, unsigned long idx,
 	rc = block_read(mem, idx, "valid_zones", zone, sizeof(zone));
 	if (rc < 0)
 		return rc;
-	if (strcmp(zone, args->zone) != 0) {
+	/*
+	 * The kernel zone is Normal, or DMA32/DMA for low memory: anything
+	 * but Movable satisfies online_kernel.
+	 */
+	if ((strcmp(zone, "Movable") == 0) != args->movable) {
 		dax_err(ctx, "%s: memory%lu onlined in zone %s, not %s\n",
-			mem->dev->devname, idx, zone, args->zone);
+			mem->dev->devname, idx, zone,
+			args->movable ? "Movable" : "a kernel zone");
 		return -EBUSY;
 	}
 	return 1;
@@ -315,14 +320,14 @@ static int online_block(struct daxctl_memory *mem, unsigned long idx,
 
 DAXCTL_EXPORT int daxctl_memory_online(struct daxctl_memory *mem)
 {
-	struct online_args args = { "online_movable", "Movable" };
+	struct online_args args = { "online_movable", true };
 
 	return memory_for_each_block(mem, online_block, &args);
 }
 
 DAXCTL_EXPORT int daxctl_memory_online_no_movable(struct daxctl_memory *mem)
 {
-	struct online_args args = { "online_kernel", "Normal" };
+	struct online_args args = { "online_kernel", false };
 
 	return memory_for_each_block(mem, online_block, &args);
 }
