@@ -15,6 +15,7 @@
 #   require_prog PROG...  skip the whole script unless every PROG exists
 #   fixture NAME          path of the installed fixture NAME (read only)
 #   fixture_copy NAME     path of a private, writable copy of fixture NAME
+#   at_exit CMD           run CMD (a shell command line) when the script ends
 #
 # A record is, for each command: "# NAME" (when NAME is not empty), the
 # command line as "$ daxctl ARGS", its stdout, "--- stderr" and its stderr
@@ -58,10 +59,20 @@ _tap_failed=0
 _tap_planned=0
 _version=
 
+# Commands to run at exit before the temporary directory goes (unmounts).
+_at_exit=
+at_exit() {
+	_at_exit="$1
+$_at_exit"
+}
+
 _finish() {
 	_rc=$?
 	if [ "$_tap_planned" = 0 ]; then
 		echo "1..$_tap_count"
+	fi
+	if [ -n "$_at_exit" ]; then
+		eval "$_at_exit"
 	fi
 	if [ -n "${_tmp:-}" ] && [ -d "$_tmp" ]; then
 		chmod -R u+w "$_tmp" 2>/dev/null
