@@ -159,17 +159,28 @@ static int dev_enable(struct daxctl_dev *dev, const char *driver)
 			driver);
 		return -ENODEV;
 	}
-	rc = driver_write(ctx, driver, "new_id", dev->devname);
-	if (rc)
-		dax_dbg(ctx, "%s: %s new_id: %s\n", dev->devname, driver,
-			strerror(-rc));
-	/* new_id may have attached the driver already */
-	if (dax_dev_driver(dev, bound, sizeof(bound)) != 0) {
+	/*
+	 * device_dax matches every device, so bind alone does it. Writing
+	 * its new_id would make the kernel offer *every* unbound device to
+	 * it, re-enabling devices the user disabled. Other drivers match
+	 * by name: new_id (which may attach the device by itself), then
+	 * bind. A kernel where device_dax matches by region type refuses
+	 * the bind with ENODEV; then the name is added.
+	 */
+	rc = -ENODEV;
+	if (strcmp(driver, "device_dax") == 0)
 		rc = driver_write(ctx, driver, "bind", dev->devname);
+	if (rc == -ENODEV) {
+		rc = driver_write(ctx, driver, "new_id", dev->devname);
 		if (rc)
-			dax_dbg(ctx, "%s: %s bind: %s\n", dev->devname, driver,
-				strerror(-rc));
+			dax_dbg(ctx, "%s: %s new_id: %s\n", dev->devname,
+				driver, strerror(-rc));
+		if (dax_dev_driver(dev, bound, sizeof(bound)) != 0)
+			rc = driver_write(ctx, driver, "bind", dev->devname);
 	}
+	if (rc)
+		dax_dbg(ctx, "%s: %s bind: %s\n", dev->devname, driver,
+			strerror(-rc));
 	dax_dev_refresh(dev);
 	if (dax_dev_driver(dev, bound, sizeof(bound)) != 0 ||
 	    strcmp(bound, driver) != 0) {
