@@ -166,9 +166,37 @@ static void test_null_arguments(void)
 	ok(daxctl_dev_get_memory(NULL) == NULL, "dev_get_memory(NULL)");
 	is_int(daxctl_memory_num_sections(NULL), -EINVAL,
 	       "memory_num_sections(NULL) is -EINVAL");
+	is_int(daxctl_region_get_id(NULL), -1, "region_get_id(NULL)");
+	ok(daxctl_region_get_ctx(NULL) == NULL, "region_get_ctx(NULL)");
+	ok(daxctl_region_get_devname(NULL) == NULL, "region_get_devname(NULL)");
+	ok(daxctl_region_get_path(NULL) == NULL, "region_get_path(NULL)");
+	ok(daxctl_region_get_dev_seed(NULL) == NULL, "get_dev_seed(NULL)");
+	is_u64(daxctl_region_get_available_size(NULL), 0,
+	       "get_available_size(NULL)");
+	ok(daxctl_dev_get_region(NULL) == NULL, "dev_get_region(NULL)");
+	ok(daxctl_dev_get_ctx(NULL) == NULL, "dev_get_ctx(NULL)");
+	is_int(daxctl_dev_get_id(NULL), -1, "dev_get_id(NULL)");
+	is_int(daxctl_dev_get_major(NULL), -1, "dev_get_major(NULL)");
+	is_int(daxctl_dev_get_minor(NULL), -1, "dev_get_minor(NULL)");
+	is_u64(daxctl_dev_get_size(NULL), 0, "dev_get_size(NULL)");
+	is_u64(daxctl_dev_get_resource(NULL), 0, "dev_get_resource(NULL)");
+	is_u64(daxctl_dev_get_align(NULL), 0, "dev_get_align(NULL)");
+	ok(daxctl_mapping_get_next(NULL) == NULL, "mapping_get_next(NULL)");
+	is_u64(daxctl_mapping_get_start(NULL), 0, "mapping_get_start(NULL)");
+	is_u64(daxctl_mapping_get_end(NULL), 0, "mapping_get_end(NULL)");
+	is_u64(daxctl_mapping_get_offset(NULL), 0, "mapping_get_offset(NULL)");
+	is_u64(daxctl_mapping_get_size(NULL), 0, "mapping_get_size(NULL)");
+	is_int(daxctl_get_log_priority(NULL), 0, "get_log_priority(NULL)");
+	ok(daxctl_get_config_path(NULL) == NULL, "get_config_path(NULL)");
+	is_int(daxctl_set_config_path(NULL, NULL), -EINVAL,
+	       "set_config_path(NULL, NULL)");
+	daxctl_set_log_priority(NULL, 7);
+	daxctl_set_log_fn(NULL, NULL);
+	daxctl_set_userdata(NULL, NULL);
 	daxctl_region_get_uuid(NULL, uu);
+	daxctl_region_ref(NULL);
 	daxctl_region_unref(NULL);
-	ok(1, "NULL region uuid/unref do not crash");
+	ok(1, "NULL ctx/region setters, uuid, ref and unref do not crash");
 }
 
 static void test_embedded_region(void)
@@ -187,6 +215,9 @@ static void test_embedded_region(void)
 	ok(memcmp(got, uu, sizeof(uu)) == 0, "new_region copies the uuid");
 	b = daxctl_new_region(ctx, 7, uu, path);
 	ok(a == b, "the same path gives the same region");
+	/* a third owner through daxctl_region_ref */
+	daxctl_region_ref(a);
+	daxctl_region_unref(a);
 	dev = daxctl_dev_get_first(a);
 	is_str(daxctl_dev_get_devname(dev), "dax0.0",
 	       "embedded region finds its device");

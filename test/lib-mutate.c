@@ -120,6 +120,10 @@ static void test_system_ram(void)
 	is_int(daxctl_memory_offline(mem), -EBUSY,
 	       "block 9 refuses to go offline: -EBUSY");
 	is_int(daxctl_memory_is_online(mem), 1, "block 9 is still online");
+	is_int(daxctl_memory_online_no_movable(mem), 1,
+	       "online_no_movable onlines block 8 again");
+	is_int(daxctl_memory_is_movable(mem), 0,
+	       "block 8 went to the kernel zone: not all movable");
 	is_int(daxctl_dev_enable_devdax(dev0), 0,
 	       "enable_devdax on a bound device succeeds (already enabled)");
 	is_int(daxctl_dev_is_system_ram_capable(dev0), 1,
