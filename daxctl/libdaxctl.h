@@ -7,15 +7,25 @@
  * getter returns, stay valid until the last daxctl_unref() of the context
  * (or, for a region and its children, the last daxctl_region_unref()).
  * Callers never free them. A context is not thread-safe: use it from one
- * thread at a time.
+ * thread at a time, or serialise the calls.
  *
  * Errors: functions returning int return 0 (or a count) on success and a
- * negative errno on failure, unless documented otherwise.
+ * negative errno on failure, unless documented otherwise. Mutators return
+ * the errno the kernel gave (for example -EBUSY for a bound device,
+ * -ENOSPC when a region is full), and refresh the objects they changed.
  *
- * uuid_t: define HAVE_UUID (or include <uuid/uuid.h> and define HAVE_UUID)
- * before including this header to use libuuid's type; otherwise the header
- * declares a compatible uuid_t itself, which then collides with a later
+ * Paths: the library reads /sys and /proc below a system root, "/" unless
+ * the environment variable DAXCTL_SYSROOT names another directory (a
+ * captured sysfs tree or an emulator; meant for testing and inspection,
+ * ignored in setuid programs). Paths returned by the library include that
+ * root.
+ *
+ * uuid_t: define HAVE_UUID (and include <uuid/uuid.h>) before including
+ * this header to use libuuid's type; otherwise the header declares a
+ * compatible uuid_t itself, which then collides with a later
  * #include <uuid/uuid.h>.
+ *
+ * "Since:" names the symbol version node that introduced a function.
  */
 #ifndef _LIBDAXCTL_H_
 #define _LIBDAXCTL_H_
@@ -39,25 +49,34 @@ struct daxctl_dev;
 struct daxctl_mapping;
 struct daxctl_memory;
 
-/* ---- Context (Since: LIBDAXCTL_1) ---- */
+/* ---- Context ---- */
 
 /**
  * daxctl_new() - create a library context
  * @ctx: set to the new context on success, untouched on failure
  *
- * The context starts with one reference, log priority LOG_ERR (or the value
- * of the DAXCTL_LOG environment variable) and the system's configuration
- * directory. Returns 0 or -ENOMEM.
+ * The context starts with one reference, log priority LOG_ERR (or the
+ * level named by the DAXCTL_LOG environment variable: a number, or a word
+ * starting with err, notice, info or debug; anything else silences the
+ * library) and the system's configuration directory. Nothing is read from
+ * sysfs until a region is asked for.
+ *
+ * Returns: 0, -EINVAL for a NULL @ctx, -ENOMEM. Since: LIBDAXCTL_1
  */
 int daxctl_new(struct daxctl_ctx **ctx);
 
-/** daxctl_ref() - take a reference; returns @ctx (NULL passes through). */
+/**
+ * daxctl_ref() - take a reference on a context
+ *
+ * Returns: @ctx (NULL passes through). Since: LIBDAXCTL_1
+ */
 struct daxctl_ctx *daxctl_ref(struct daxctl_ctx *ctx);
 
 /**
- * daxctl_unref() - drop a reference
+ * daxctl_unref() - drop a reference on a context
  *
- * At zero, every object of the context is freed. NULL is allowed.
+ * At zero every object of the context is freed. NULL is allowed.
+ * Since: LIBDAXCTL_1
  */
 void daxctl_unref(struct daxctl_ctx *ctx);
 
@@ -66,7 +85,8 @@ void daxctl_unref(struct daxctl_ctx *ctx);
  *
  * The default sink writes "libdaxctl: <function>: <message>" to stderr.
  * Messages above the context's log priority are filtered out before the
- * function is called.
+ * function is called. A NULL @ctx or @log_fn is ignored.
+ * Since: LIBDAXCTL_1
  */
 void daxctl_set_log_fn(struct daxctl_ctx *ctx,
 		       void (*log_fn)(struct daxctl_ctx *ctx, int priority,
@@ -74,28 +94,49 @@ void daxctl_set_log_fn(struct daxctl_ctx *ctx,
 				      const char *fn, const char *format,
 				      va_list args));
 
-/** daxctl_get_log_priority() - current syslog level (LOG_ERR .. LOG_DEBUG). */
+/**
+ * daxctl_get_log_priority() - the context's log level
+ *
+ * Returns: a syslog level, LOG_ERR (3) .. LOG_DEBUG (7); 0 for NULL.
+ * Since: LIBDAXCTL_1
+ */
 int daxctl_get_log_priority(struct daxctl_ctx *ctx);
 
-/** daxctl_set_log_priority() - emit messages with priority <= @priority. */
+/**
+ * daxctl_set_log_priority() - emit messages with priority <= @priority
+ * Since: LIBDAXCTL_1
+ */
 void daxctl_set_log_priority(struct daxctl_ctx *ctx, int priority);
 
-/** daxctl_set_userdata() - attach an opaque caller pointer to the context. */
+/**
+ * daxctl_set_userdata() - attach an opaque caller pointer to the context
+ * Since: LIBDAXCTL_1
+ */
 void daxctl_set_userdata(struct daxctl_ctx *ctx, void *userdata);
 
-/** daxctl_get_userdata() - the pointer set by daxctl_set_userdata(). */
+/**
+ * daxctl_get_userdata() - the pointer set by daxctl_set_userdata()
+ *
+ * Returns: the pointer, or NULL. Since: LIBDAXCTL_1
+ */
 void *daxctl_get_userdata(struct daxctl_ctx *ctx);
 
-/* ---- Configuration (Since: LIBDAXCTL_9) ---- */
+/* ---- Configuration ---- */
 
 /**
  * daxctl_set_config_path() - directory of the persistent configuration
  *
- * The string is copied. Returns 0, -EINVAL for NULL, -ENOMEM.
+ * The string is copied: the caller may free it afterwards.
+ *
+ * Returns: 0, -EINVAL for NULL, -ENOMEM. Since: LIBDAXCTL_9
  */
 int daxctl_set_config_path(struct daxctl_ctx *ctx, char *config_path);
 
-/** daxctl_get_config_path() - the configuration directory in use. */
+/**
+ * daxctl_get_config_path() - the configuration directory in use
+ *
+ * Returns: a string owned by the context, or NULL. Since: LIBDAXCTL_9
+ */
 const char *daxctl_get_config_path(struct daxctl_ctx *ctx);
 
 /* ---- Regions ---- */
@@ -106,20 +147,27 @@ const char *daxctl_get_config_path(struct daxctl_ctx *ctx);
  * @uuid: identity copied into the region (may be NULL)
  * @path: absolute sysfs path of the region's parent device
  *
- * For embedders (libndctl, libcxl). The caller owns one reference and drops
- * it with daxctl_region_unref(). Returns NULL on failure. Since: LIBDAXCTL_2
+ * For embedders (libndctl, libcxl). Each call takes a reference the
+ * caller drops with daxctl_region_unref(); two callers naming the same
+ * path share one region.
+ *
+ * Returns: the region, or NULL (bad arguments, no memory).
+ * Since: LIBDAXCTL_2
  */
 struct daxctl_region *daxctl_new_region(struct daxctl_ctx *ctx, int id,
 					uuid_t uuid, const char *path);
 
-/** daxctl_region_ref() - take a region reference. Since: LIBDAXCTL_2 */
+/**
+ * daxctl_region_ref() - take a reference on a region
+ * Since: LIBDAXCTL_2
+ */
 void daxctl_region_ref(struct daxctl_region *region);
 
 /**
- * daxctl_region_unref() - drop a region reference
+ * daxctl_region_unref() - drop a reference on a region
  *
  * At zero the region, its devices and their mappings are freed and the
- * region leaves its context. Since: LIBDAXCTL_2
+ * region leaves its context. NULL is allowed. Since: LIBDAXCTL_2
  */
 void daxctl_region_unref(struct daxctl_region *region);
 
@@ -127,32 +175,48 @@ void daxctl_region_unref(struct daxctl_region *region);
  * daxctl_region_get_first() - first region of the context
  *
  * The first call scans sysfs. Regions come in ascending id order (ties by
- * path). Returns NULL when there is none. Since: LIBDAXCTL_4
+ * path).
+ *
+ * Returns: the region, or NULL when there is none. Since: LIBDAXCTL_4
  */
 struct daxctl_region *daxctl_region_get_first(struct daxctl_ctx *ctx);
 
-/** daxctl_region_get_next() - next region, or NULL. Since: LIBDAXCTL_4 */
+/**
+ * daxctl_region_get_next() - the region after @region
+ *
+ * Returns: the region, or NULL at the end. Since: LIBDAXCTL_4
+ */
 struct daxctl_region *daxctl_region_get_next(struct daxctl_region *region);
 
-/** daxctl_region_get_uuid() - copy the region uuid (zero unless set). */
+/**
+ * daxctl_region_get_uuid() - copy the region's uuid into @uu
+ *
+ * All zero unless set by daxctl_new_region(). Since: LIBDAXCTL_2
+ */
 void daxctl_region_get_uuid(struct daxctl_region *region, uuid_t uu);
 
 /**
  * daxctl_region_get_id() - the region id
  *
  * Not unique: several NVDIMM dax regions may share one id; tell them apart
- * by daxctl_region_get_path(). Since: LIBDAXCTL_2
+ * by daxctl_region_get_path().
+ *
+ * Returns: the id, -1 for NULL. Since: LIBDAXCTL_2
  */
 int daxctl_region_get_id(struct daxctl_region *region);
 
-/** daxctl_region_get_ctx() - owning context. Since: LIBDAXCTL_2 */
+/**
+ * daxctl_region_get_ctx() - the context owning @region
+ * Since: LIBDAXCTL_2
+ */
 struct daxctl_ctx *daxctl_region_get_ctx(struct daxctl_region *region);
 
 /**
  * daxctl_region_get_available_size() - bytes not yet assigned to a device
  *
- * Read from sysfs at every call. 0 on error and for static regions.
- * Since: LIBDAXCTL_3
+ * Read from sysfs at every call.
+ *
+ * Returns: the size; 0 on error and for static regions. Since: LIBDAXCTL_3
  */
 unsigned long long daxctl_region_get_available_size(
 		struct daxctl_region *region);
@@ -160,53 +224,64 @@ unsigned long long daxctl_region_get_available_size(
 /**
  * daxctl_region_get_size() - region size in bytes
  *
- * Returns ULLONG_MAX when unknown. Since: LIBDAXCTL_4
+ * Returns: the size, or ULLONG_MAX when unknown. Since: LIBDAXCTL_4
  */
 unsigned long long daxctl_region_get_size(struct daxctl_region *region);
 
 /**
  * daxctl_region_get_align() - region default alignment in bytes
  *
- * Returns ULONG_MAX when unknown; errno is then EACCES when the attribute
- * exists but is readable by root only. Since: LIBDAXCTL_4
+ * Returns: the alignment, or ULONG_MAX when unknown; errno is then EACCES
+ * when the attribute exists but is readable by root only.
+ * Since: LIBDAXCTL_4
  */
 unsigned long daxctl_region_get_align(struct daxctl_region *region);
 
 /**
  * daxctl_region_get_devname() - basename of the region's parent device
  *
- * e.g. "hmem.0", "dax0.1", "dax_region0". Since: LIBDAXCTL_3
+ * e.g. "hmem.0", "dax0.1", "dax_region0".
+ *
+ * Returns: a string owned by the region. Since: LIBDAXCTL_3
  */
 const char *daxctl_region_get_devname(struct daxctl_region *region);
 
 /**
- * daxctl_region_get_path() - absolute sysfs path of the region's parent
+ * daxctl_region_get_path() - sysfs path of the region's parent device
  *
- * e.g. "/sys/devices/platform/hmem.0". Since: LIBDAXCTL_5
+ * e.g. "/sys/devices/platform/hmem.0" (below the system root, see top).
+ *
+ * Returns: a string owned by the region. Since: LIBDAXCTL_5
  */
 const char *daxctl_region_get_path(struct daxctl_region *region);
 
 /**
  * daxctl_region_get_dev_seed() - the region's seed device
  *
- * The 0-size device named by the region's seed attribute, or NULL (static
- * region, no seed). Since: LIBDAXCTL_3
+ * Returns: the 0-size device named by the region's seed attribute, or NULL
+ * (static region, no seed). Since: LIBDAXCTL_3
  */
 struct daxctl_dev *daxctl_region_get_dev_seed(struct daxctl_region *region);
 
 /**
  * daxctl_region_create_dev() - ask the kernel for a new 0-size device
  *
- * Returns 0 or the kernel's -errno (-ENOSPC: no space left). Since:
- * LIBDAXCTL_8
+ * The new device is in the region's device list at once (it is the seed
+ * if the region had none).
+ *
+ * Returns: 0, or the kernel's -errno (-ENOSPC: no space left).
+ * Since: LIBDAXCTL_8
  */
 int daxctl_region_create_dev(struct daxctl_region *region);
 
 /**
  * daxctl_region_destroy_dev() - delete an unbound 0-size device
  *
- * Returns 0 or the kernel's -errno (-EBUSY: bound, sized, or id 0).
- * Since: LIBDAXCTL_8
+ * The device object stays valid (and in the list), describing an empty
+ * device, so that callers iterating over the list are not disturbed.
+ *
+ * Returns: 0, -EINVAL for bad arguments, or the kernel's -errno (-EBUSY:
+ * bound, sized, or id 0; -ENXIO: no such device). Since: LIBDAXCTL_8
  */
 int daxctl_region_destroy_dev(struct daxctl_region *region,
 			      struct daxctl_dev *dev);
@@ -217,199 +292,317 @@ int daxctl_region_destroy_dev(struct daxctl_region *region,
  * daxctl_dev_get_first() - first device of @region
  *
  * The first call scans the region. Devices come in ascending id order.
- * Since: LIBDAXCTL_2
+ *
+ * Returns: the device, or NULL. Since: LIBDAXCTL_2
  */
 struct daxctl_dev *daxctl_dev_get_first(struct daxctl_region *region);
 
-/** daxctl_dev_get_next() - next device, or NULL. Since: LIBDAXCTL_2 */
+/**
+ * daxctl_dev_get_next() - the device after @dev
+ *
+ * Returns: the device, or NULL at the end. Since: LIBDAXCTL_2
+ */
 struct daxctl_dev *daxctl_dev_get_next(struct daxctl_dev *dev);
 
-/** daxctl_dev_get_region() - parent region. Since: LIBDAXCTL_2 */
+/**
+ * daxctl_dev_get_region() - the device's region
+ * Since: LIBDAXCTL_2
+ */
 struct daxctl_region *daxctl_dev_get_region(struct daxctl_dev *dev);
 
-/** daxctl_dev_get_ctx() - owning context. Since: LIBDAXCTL_6 */
+/**
+ * daxctl_dev_get_ctx() - the context owning @dev
+ * Since: LIBDAXCTL_6
+ */
 struct daxctl_ctx *daxctl_dev_get_ctx(struct daxctl_dev *dev);
 
-/** daxctl_dev_get_id() - Y of "daxX.Y". Since: LIBDAXCTL_2 */
+/**
+ * daxctl_dev_get_id() - Y of "daxX.Y"
+ *
+ * Returns: the id, -1 for NULL. Since: LIBDAXCTL_2
+ */
 int daxctl_dev_get_id(struct daxctl_dev *dev);
 
-/** daxctl_dev_get_devname() - "daxX.Y". Since: LIBDAXCTL_2 */
+/**
+ * daxctl_dev_get_devname() - "daxX.Y"
+ *
+ * Returns: a string owned by the device. Since: LIBDAXCTL_2
+ */
 const char *daxctl_dev_get_devname(struct daxctl_dev *dev);
 
 /**
  * daxctl_dev_get_major() - major number of the character device
  *
- * Read from the device's sysfs "dev" attribute; no /dev node is needed.
- * Since: LIBDAXCTL_2
+ * Read from the device's sysfs "dev" attribute: no /dev node is needed.
+ *
+ * Returns: the number, -1 for NULL. Since: LIBDAXCTL_2
  */
 int daxctl_dev_get_major(struct daxctl_dev *dev);
 
-/** daxctl_dev_get_minor() - minor number. Since: LIBDAXCTL_2 */
+/**
+ * daxctl_dev_get_minor() - minor number of the character device
+ *
+ * Returns: the number, -1 for NULL. Since: LIBDAXCTL_2
+ */
 int daxctl_dev_get_minor(struct daxctl_dev *dev);
 
-/** daxctl_dev_get_size() - size in bytes; 0 for an idle device. */
+/**
+ * daxctl_dev_get_size() - size in bytes
+ *
+ * Returns: the size; 0 for an idle device (and NULL). Since: LIBDAXCTL_2
+ */
 unsigned long long daxctl_dev_get_size(struct daxctl_dev *dev);
 
 /**
  * daxctl_dev_get_resource() - physical start of the device's first range
  *
- * 0 when unknown (the attribute is readable by root only). Since:
- * LIBDAXCTL_6
+ * Returns: the address, or 0 when unknown (the attribute is readable by
+ * root only). Since: LIBDAXCTL_6
  */
 unsigned long long daxctl_dev_get_resource(struct daxctl_dev *dev);
 
 /**
  * daxctl_dev_get_target_node() - NUMA node the memory joins as system RAM
  *
- * -1 when the platform gave none. Since: LIBDAXCTL_6
+ * Returns: the node, or -1 when the platform gave none. Since: LIBDAXCTL_6
  */
 int daxctl_dev_get_target_node(struct daxctl_dev *dev);
 
-/** daxctl_dev_get_align() - device alignment in bytes, 0 if unknown. */
+/**
+ * daxctl_dev_get_align() - device alignment in bytes
+ *
+ * Returns: the alignment, 0 when unknown (kernels before 5.10).
+ * Since: LIBDAXCTL_8
+ */
 unsigned long daxctl_dev_get_align(struct daxctl_dev *dev);
 
 /**
  * daxctl_dev_is_enabled() - whether a driver is bound
  *
  * Read live. Always 1 for devices of the legacy dax class model.
- * Since: LIBDAXCTL_6
+ *
+ * Returns: 1 or 0. Since: LIBDAXCTL_6
  */
 int daxctl_dev_is_enabled(struct daxctl_dev *dev);
 
 /**
  * daxctl_dev_is_system_ram_capable() - whether the device is system-ram now
  *
- * 1 iff the device is on the dax bus and bound to the kmem driver.
- * Since: LIBDAXCTL_10
+ * Returns: 1 iff the device is on the dax bus and bound to the kmem
+ * driver, else 0. Since: LIBDAXCTL_10
  */
 int daxctl_dev_is_system_ram_capable(struct daxctl_dev *dev);
 
 /**
  * daxctl_dev_disable() - unbind the device from its driver
  *
- * Returns 0 (also when already disabled), -EBUSY, -EOPNOTSUPP (class
- * model). Does not check for online memory. Since: LIBDAXCTL_6
+ * Also removes the device from the driver's id list, so that a later
+ * re-probe does not bind it again. Does not check for online memory.
+ *
+ * Returns: 0 (also when already disabled), -EBUSY (still bound),
+ * -EOPNOTSUPP (class model), -EINVAL. Since: LIBDAXCTL_6
  */
 int daxctl_dev_disable(struct daxctl_dev *dev);
 
 /**
  * daxctl_dev_enable_devdax() - bind the device to device_dax
  *
- * Returns 0 (also when already bound to any driver) or -errno.
- * Since: LIBDAXCTL_6
+ * Returns: 0 (also when already bound to any driver; the driver holding it
+ * is logged at info level), -EOPNOTSUPP (class model), -ENODEV (driver
+ * not loaded), or the kernel's -errno; -ENXIO when the device is not bound
+ * afterwards. Since: LIBDAXCTL_6
  */
 int daxctl_dev_enable_devdax(struct daxctl_dev *dev);
 
 /**
  * daxctl_dev_enable_ram() - bind the device to kmem (hot-plug its memory)
  *
- * Does not online the memory. Returns 0 or -errno. Since: LIBDAXCTL_6
+ * Does not online the memory: see daxctl_memory_online().
+ *
+ * Returns: as daxctl_dev_enable_devdax(); the kernel refuses with -EINVAL
+ * a device without a target node or smaller than a memory block after
+ * alignment. Since: LIBDAXCTL_6
  */
 int daxctl_dev_enable_ram(struct daxctl_dev *dev);
 
-/** daxctl_dev_set_size() - resize; 0 or the kernel's -errno. LIBDAXCTL_8 */
+/**
+ * daxctl_dev_set_size() - resize a disabled device of a dynamic region
+ *
+ * Returns: 0, or the kernel's -errno (-EINVAL misaligned, -EBUSY bound,
+ * -ENOSPC no room, -EACCES static region). Since: LIBDAXCTL_8
+ */
 int daxctl_dev_set_size(struct daxctl_dev *dev, unsigned long long size);
 
-/** daxctl_dev_set_align() - 0 or the kernel's -errno. Since: LIBDAXCTL_8 */
+/**
+ * daxctl_dev_set_align() - change a disabled device's alignment
+ *
+ * Returns: 0, or the kernel's -errno (-EINVAL unsupported value or ranges
+ * not aligned to it, -EBUSY bound). Since: LIBDAXCTL_8
+ */
 int daxctl_dev_set_align(struct daxctl_dev *dev, unsigned long align);
 
 /**
  * daxctl_dev_set_mapping() - append the physical range [@start, @end]
  *
- * @end is inclusive. Returns 0 or the kernel's -errno. Since: LIBDAXCTL_8
+ * @end is inclusive. Used to recreate a saved layout; only for unbound
+ * devices.
+ *
+ * Returns: 0, or the kernel's -errno (-ENXIO misaligned length, -ENOMEM
+ * range not free). Since: LIBDAXCTL_8
  */
 int daxctl_dev_set_mapping(struct daxctl_dev *dev, unsigned long long start,
 			   unsigned long long end);
 
 /**
- * daxctl_dev_will_auto_online_memory() - 1 if the kernel's auto-online
- * policy would online hot-added memory, else 0. Since: LIBDAXCTL_9
+ * daxctl_dev_will_auto_online_memory() - the kernel's auto-online policy
+ *
+ * Returns: 1 if hot-added memory would be onlined by the kernel, else 0.
+ * Since: LIBDAXCTL_9
  */
 int daxctl_dev_will_auto_online_memory(struct daxctl_dev *dev);
 
 /**
- * daxctl_dev_has_online_memory() - number of online memory blocks the
- * device owns (0 unless it is system-ram). Since: LIBDAXCTL_9
+ * daxctl_dev_has_online_memory() - online memory blocks of the device
+ *
+ * Returns: the number of online blocks the device owns; 0 unless it is
+ * system-ram, or when unknown. Since: LIBDAXCTL_9
  */
 int daxctl_dev_has_online_memory(struct daxctl_dev *dev);
 
-/* ---- Mappings (Since: LIBDAXCTL_8) ---- */
+/* ---- Mappings ---- */
 
 /**
  * daxctl_mapping_get_first() - first physical range of the device
  *
- * Ranges come in ascending page_offset order. NULL for devices without
- * ranges; NULL with errno EACCES when the ranges are readable by root only
- * and the caller is not root.
+ * Ranges come in ascending page_offset order.
+ *
+ * Returns: the range; NULL for devices without ranges, and NULL with errno
+ * EACCES when the ranges are readable by root only and the caller is not
+ * root. Since: LIBDAXCTL_8
  */
 struct daxctl_mapping *daxctl_mapping_get_first(struct daxctl_dev *dev);
 
-/** daxctl_mapping_get_next() - next range, or NULL. */
+/**
+ * daxctl_mapping_get_next() - the range after @mapping
+ *
+ * Returns: the range, or NULL at the end. Since: LIBDAXCTL_8
+ */
 struct daxctl_mapping *daxctl_mapping_get_next(struct daxctl_mapping *mapping);
 
-/** daxctl_mapping_get_start() - physical start address. */
+/**
+ * daxctl_mapping_get_start() - physical start address
+ * Since: LIBDAXCTL_8
+ */
 unsigned long long daxctl_mapping_get_start(struct daxctl_mapping *mapping);
 
-/** daxctl_mapping_get_end() - physical end address, inclusive. */
+/**
+ * daxctl_mapping_get_end() - physical end address, inclusive
+ * Since: LIBDAXCTL_8
+ */
 unsigned long long daxctl_mapping_get_end(struct daxctl_mapping *mapping);
 
-/** daxctl_mapping_get_offset() - offset of the range in the device, pages. */
+/**
+ * daxctl_mapping_get_offset() - offset of the range in the device, in pages
+ * Since: LIBDAXCTL_8
+ */
 unsigned long long daxctl_mapping_get_offset(struct daxctl_mapping *mapping);
 
-/** daxctl_mapping_get_size() - end - start + 1. */
+/**
+ * daxctl_mapping_get_size() - size of the range: end - start + 1
+ * Since: LIBDAXCTL_8
+ */
 unsigned long long daxctl_mapping_get_size(struct daxctl_mapping *mapping);
 
-/* ---- Memory of system-ram devices (Since: LIBDAXCTL_6) ---- */
+/* ---- Memory of system-ram devices ---- */
 
 /**
  * daxctl_dev_get_memory() - the hot-plugged memory of a kmem device
  *
- * Non-NULL iff the device is on the dax bus and bound to kmem. Owned by the
- * device.
+ * Owned by the device; replaced when the device is reconfigured.
+ *
+ * Returns: non-NULL iff the device is on the dax bus and bound to kmem.
+ * Since: LIBDAXCTL_6
  */
 struct daxctl_memory *daxctl_dev_get_memory(struct daxctl_dev *dev);
 
-/** daxctl_memory_get_dev() - the device the memory belongs to. */
+/**
+ * daxctl_memory_get_dev() - the device the memory belongs to
+ * Since: LIBDAXCTL_6
+ */
 struct daxctl_dev *daxctl_memory_get_dev(struct daxctl_memory *mem);
 
-/** daxctl_memory_get_node_path() - sysfs path of the target NUMA node. */
+/**
+ * daxctl_memory_get_node_path() - sysfs path of the target NUMA node
+ *
+ * Returns: a string owned by the memory object. Since: LIBDAXCTL_6
+ */
 const char *daxctl_memory_get_node_path(struct daxctl_memory *mem);
 
-/** daxctl_memory_get_block_size() - memory block size, 0 if unknown. */
+/**
+ * daxctl_memory_get_block_size() - memory block size in bytes
+ *
+ * Returns: the size, 0 if unknown. Since: LIBDAXCTL_6
+ */
 unsigned long daxctl_memory_get_block_size(struct daxctl_memory *mem);
 
 /**
  * daxctl_memory_num_sections() - number of memory blocks the device owns
  *
- * Computed from every range of the device, aligned inward to the block
- * size as the kmem driver does. Returns the count or -errno.
+ * Computed from every range of the device, each shrunk inward to block
+ * alignment as the kmem driver does ("sections" is historical).
+ *
+ * Returns: the count, or -errno (-EACCES when the ranges are readable by
+ * root only). Since: LIBDAXCTL_6
  */
 int daxctl_memory_num_sections(struct daxctl_memory *mem);
 
-/** daxctl_memory_is_online() - number of owned blocks online, or -errno. */
+/**
+ * daxctl_memory_is_online() - number of owned blocks that are online
+ *
+ * Returns: the count, or -errno. Since: LIBDAXCTL_6
+ */
 int daxctl_memory_is_online(struct daxctl_memory *mem);
 
 /**
- * daxctl_memory_is_movable() - 1 if every owned block is online in
- * ZONE_MOVABLE, 0 if any is in another zone, -ENXIO if any is offline,
- * other -errno on read failure. Since: LIBDAXCTL_7
+ * daxctl_memory_is_movable() - whether all owned blocks are in ZONE_MOVABLE
+ *
+ * Returns: 1 if every owned block is online in ZONE_MOVABLE, 0 if any is
+ * in another zone, -ENXIO if any is offline, other -errno on read
+ * failure. Since: LIBDAXCTL_7
  */
 int daxctl_memory_is_movable(struct daxctl_memory *mem);
 
 /**
  * daxctl_memory_online() - online every offline owned block as movable
  *
- * Returns the number of blocks onlined or -errno.
+ * Writes online_movable to each offline block, then checks that it landed
+ * in ZONE_MOVABLE. A block that another agent onlined meanwhile counts as
+ * done.
+ *
+ * Returns: the number of blocks onlined, or -errno (-EBUSY when a block
+ * landed in another zone; the message names the block). Since: LIBDAXCTL_6
  */
 int daxctl_memory_online(struct daxctl_memory *mem);
 
 /**
  * daxctl_memory_online_no_movable() - online every offline owned block
- * into ZONE_NORMAL. Returns the number onlined or -errno. Since: LIBDAXCTL_7
+ * into a kernel zone
+ *
+ * Writes online_kernel (Normal, or DMA32 for low memory).
+ *
+ * Returns: the number onlined, or -errno. Since: LIBDAXCTL_7
  */
 int daxctl_memory_online_no_movable(struct daxctl_memory *mem);
 
-/** daxctl_memory_offline() - offline every online owned block. */
+/**
+ * daxctl_memory_offline() - offline every online owned block
+ *
+ * Stops at the first block the kernel refuses.
+ *
+ * Returns: the number of blocks offlined, or -errno (-EBUSY: pages in use;
+ * -EOPNOTSUPP: a block is unremovable, named in the message).
+ * Since: LIBDAXCTL_6
+ */
 int daxctl_memory_offline(struct daxctl_memory *mem);
 
 /* ---- Iteration helpers ---- */
