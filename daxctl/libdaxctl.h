@@ -22,8 +22,9 @@
  *
  * uuid_t: define HAVE_UUID (and include <uuid/uuid.h>) before including
  * this header to use libuuid's type; otherwise the header declares a
- * compatible uuid_t itself, which then collides with a later
- * #include <uuid/uuid.h>.
+ * compatible uuid_t itself, which a later #include <uuid/uuid.h> repeats:
+ * fine for C11 and C++, an error for stricter (C99 -pedantic-errors) or
+ * older compilers.
  *
  * "Since:" names the symbol version node that introduced a function.
  */
