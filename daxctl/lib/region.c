@@ -192,8 +192,13 @@ DAXCTL_EXPORT struct daxctl_region *daxctl_new_region(struct daxctl_ctx *ctx,
 		full[strlen(full) - 1] = '\0';
 	region = region_find(ctx, full);
 	if (region) {
+		static const uuid_t zero;
+
 		free(full);
 		region->refcount++;
+		/* enumeration knows no uuid: take the embedder's */
+		if (uuid && memcmp(region->uuid, zero, sizeof(uuid_t)) == 0)
+			memcpy(region->uuid, uuid, sizeof(uuid_t));
 		return region;
 	}
 	region = region_add(ctx, id, full);
