@@ -143,3 +143,20 @@ sim_write $drv/kmem/new_id dax3.0
 sim_write $drv/kmem/bind dax3.0
 sim_cat sys/devices/system/node/has_memory sys/devices/system/node/has_normal_memory
 check_output daxsim-platforms
+
+# device_dax's new_id attaches *every* unbound device (driver_attach), bind
+# only the one named: checked on Linux 6.1 in QEMU with the shared VM
+# harness (two disabled 128 MiB devices, new_id of one bound both)
+daxsim_stop
+cat > "$_tmp/newid.json" <<'EOS'
+{ "memory": { "block_size": "128M" },
+  "regions": [ { "kind": "hmem", "id": 0, "start": "0x40000000", "size": "512M",
+		 "devices": [ { "id": 0, "size": "128M" }, { "id": 1, "size": "128M" },
+			      { "id": 2, "size": "128M" } ] } ] }
+EOS
+daxsim_start "$_tmp/newid.json"
+sim_write $drv/device_dax/bind dax0.1
+run_sh "" "ls $SIM/$drv/device_dax | grep dax"
+sim_write $drv/device_dax/new_id dax0.2
+run_sh "" "ls $SIM/$drv/device_dax | grep dax"
+check_output daxsim-newid
