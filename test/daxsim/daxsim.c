@@ -6,14 +6,20 @@
  *
  *	daxsim [-f] [-d] SCENARIO MOUNTPOINT
  *	daxsim --check SCENARIO
+ *	daxsim --dump SCENARIO DIR
  *
  * Point daxctl at it with --sysroot MOUNTPOINT (or DAXCTL_SYSROOT). Stop
  * it with fusermount3 -u MOUNTPOINT or SIGTERM.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "model.h"
 
@@ -21,9 +27,12 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: daxsim [-f] [-d] SCENARIO MOUNTPOINT\n"
 		   "       daxsim --check SCENARIO\n"
+		   "       daxsim --dump SCENARIO DIR\n"
 		   "  -f  stay in the foreground\n"
 		   "  -d  FUSE debug output (implies -f)\n"
-		   "  --check  load the scenario, report its size, do not mount\n");
+		   "  --check  load the scenario, report its size, do not mount\n"
+		   "  --dump   write the tree into DIR as plain files (a static\n"
+		   "           fixture: no kernel behind it, modes as sysfs)\n");
 }
 
 static double now(void)
@@ -34,9 +43,67 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+struct dump {
+	char path[PATH_MAX];
+	size_t len;
+};
+
+static int dump_node(struct vfs_node *node, void *arg)
+{
+	struct dump *d = arg;
+	size_t len = d->len;
+	mode_t mode = vfs_mode(node);
+	int rc = 0;
+
+	if (snprintf(d->path + len, sizeof(d->path) - len, "/%s",
+		     vfs_name(node)) >= (int)(sizeof(d->path) - len))
+		return -ENAMETOOLONG;
+	d->len += strlen(d->path + len);
+	if (S_ISDIR(mode)) {
+		if (mkdir(d->path, 0755) && errno != EEXIST)
+			rc = -errno;
+		if (!rc)
+			rc = vfs_for_each_child(node, dump_node, d);
+	} else if (S_ISLNK(mode)) {
+		if (symlink(vfs_link_target(node), d->path))
+			rc = -errno;
+	} else {
+		char buf[4096];
+		int n = vfs_show(node, buf, sizeof(buf)), fd;
+
+		fd = open(d->path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0)
+			rc = -errno;
+		else if (n > 0 && write(fd, buf, (size_t)n) != n)
+			rc = -EIO;
+		if (fd >= 0 && close(fd) && !rc)
+			rc = -errno;
+		if (!rc && chmod(d->path, mode & 07777))
+			rc = -errno;
+	}
+	if (rc)
+		fprintf(stderr, "daxsim: %s: %s\n", d->path, strerror(-rc));
+	d->len = len;
+	d->path[len] = '\0';
+	return rc;
+}
+
+static int dump_tree(const char *dir)
+{
+	struct dump d;
+
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "daxsim: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	snprintf(d.path, sizeof(d.path), "%s", dir);
+	d.len = strlen(d.path);
+	return vfs_for_each_child(vfs_root(), dump_node, &d) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	bool foreground = false, debug = false, check = false;
+	bool foreground = false, debug = false, check = false, dump = false;
 	const char *scenario = NULL, *mountpoint = NULL;
 	double t0 = now();
 	int i;
@@ -48,6 +115,8 @@ int main(int argc, char **argv)
 			debug = foreground = true;
 		} else if (strcmp(argv[i], "--check") == 0) {
 			check = true;
+		} else if (strcmp(argv[i], "--dump") == 0) {
+			dump = true;
 		} else if (strcmp(argv[i], "-h") == 0 ||
 			   strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
@@ -65,7 +134,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!scenario || (!check && !mountpoint)) {
+	if (!scenario || (!check && !mountpoint) || (check && dump)) {
 		usage(stderr);
 		return 2;
 	}
@@ -87,5 +156,7 @@ int main(int argc, char **argv)
 	}
 	if (check)
 		return 0;
+	if (dump)
+		return dump_tree(mountpoint);
 	return vfs_serve(mountpoint, foreground, debug);
 }

@@ -299,6 +299,8 @@ static void dir_del(struct vfs_dir *d, struct vfs_node *n)
 }
 
 static uint32_t kernfs_name_hash(const char *name);
+struct vfs_dir;
+static int dir_order(struct vfs_dir *d);
 
 /* ---- nodes ---- */
 
@@ -532,6 +534,40 @@ struct vfs_node *vfs_walk(struct vfs_node *dir, const char *path)
 	}
 	free(copy);
 	return dir;
+}
+
+/* Walk a directory's live children in kernfs order (the readdir order). */
+int vfs_for_each_child(struct vfs_node *dir,
+		       int (*fn)(struct vfs_node *child, void *arg), void *arg)
+{
+	uint32_t i;
+	int rc;
+
+	if (!dir || !is_dir(dir) || dir_order(dir->dir))
+		return -ENOTDIR;
+	for (i = 0; i < dir->dir->order_nr; i++) {
+		rc = fn(dir->dir->order[i], arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+mode_t vfs_mode(struct vfs_node *node)
+{
+	return node->mode;
+}
+
+const char *vfs_link_target(struct vfs_node *node)
+{
+	return S_ISLNK(node->mode) ? node->target : NULL;
+}
+
+int vfs_show(struct vfs_node *node, char *buf, size_t len)
+{
+	if (!S_ISREG(node->mode) || !node->ops || !node->ops->show)
+		return -EACCES;
+	return node->ops->show(node, buf, len);
 }
 
 void *vfs_data(struct vfs_node *node)

@@ -71,6 +71,17 @@ struct vfs_node *vfs_child(struct vfs_node *dir, const char *name);
 /* Walk a '/'-separated relative path from @dir (no symlinks followed). */
 struct vfs_node *vfs_walk(struct vfs_node *dir, const char *path);
 
+/*
+ * For dumping the tree as plain files: the live children of @dir in
+ * readdir order (@fn's non-zero return stops the walk and is returned),
+ * a node's type and mode bits, a link's target, a file's content.
+ */
+int vfs_for_each_child(struct vfs_node *dir,
+		       int (*fn)(struct vfs_node *child, void *arg), void *arg);
+mode_t vfs_mode(struct vfs_node *node);
+const char *vfs_link_target(struct vfs_node *node);
+int vfs_show(struct vfs_node *node, char *buf, size_t len);
+
 void *vfs_data(struct vfs_node *node);
 const char *vfs_name(struct vfs_node *node);
 struct vfs_node *vfs_parent(struct vfs_node *node);
