@@ -55,6 +55,12 @@ list kmem-zones -RDMu
 # mid-block (it owns only the whole blocks), a seed device
 list hmem-multirange -RDMi
 list hmem-multirange -DMu
+# ranges numbered with a gap (no kernel does this; the library must not
+# rely on it): all three are still found
+gap=$(fixture_copy hmem-multirange)
+mv "$gap/sys/devices/platform/hmem.0/dax0.1/mapping1" \
+	"$gap/sys/devices/platform/hmem.0/dax0.1/mapping7"
+run "" --sysroot "$gap" list -DM -d 0.1
 # disabled, third-party driver, no target_node, idle seed
 list misc-states -DM
 list misc-states -DMi

@@ -13,12 +13,18 @@
 #include "libdaxctl-private.h"
 #include "util/strings.h"
 
+/* "dev" holds major:minor; read on first use, as listings never need it. */
 static int dev_read_devt(struct daxctl_dev *dev)
 {
 	char path[DAX_PATH_MAX], buf[DAX_ATTR_MAX];
 	unsigned int major, minor;
 	char extra;
 	int rc;
+
+	if (dev->devt_read)
+		return dev->major < 0 ? -EINVAL : 0;
+	dev->devt_read = true;
+	dev->major = dev->minor = -1;
 
 	rc = dax_attr_path(path, sizeof(path), dev->path, "dev");
 	if (rc)
@@ -72,20 +78,22 @@ int dax_dev_refresh(struct daxctl_dev *dev)
 	return 0;
 }
 
-static void dev_add(struct daxctl_region *region, const char *dir,
-		    const char *name, int id, bool class_model)
+/* Create a device object; NULL when @name is not a dax device. */
+static struct daxctl_dev *dev_new(struct daxctl_region *region,
+				  const char *dir, const char *name, int id,
+				  bool class_model)
 {
 	struct daxctl_ctx *ctx = region->ctx;
 	struct daxctl_dev *dev;
-	struct list_node *pos;
 
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
-		return;
+		return NULL;
 	dev->region = region;
 	dev->id = id;
 	dev->class_model = class_model;
 	list_init(&dev->mappings);
+	list_init(&dev->node);
 	if (strlen(name) >= sizeof(dev->devname))
 		goto fail;
 	memcpy(dev->devname, name, strlen(name) + 1);
@@ -93,72 +101,105 @@ static void dev_add(struct daxctl_region *region, const char *dir,
 		dev->path = NULL;
 		goto fail;
 	}
-	/* "dev" exists for every dax device; without it this is not one */
-	if (dev_read_devt(dev) < 0 || dax_dev_refresh(dev) < 0) {
+	/* every dax device has a size; without one this is not a device */
+	if (dax_dev_refresh(dev) < 0) {
 		dax_dbg(ctx, "%s: not a dax device, skipped\n", dev->path);
 		goto fail;
 	}
-
-	list_for_each(&region->devices, pos) {
-		struct daxctl_dev *d =
-			container_of(pos, struct daxctl_dev, node);
-
-		if (dev->id < d->id)
-			break;
-	}
-	list_insert_before(pos, &dev->node);
 	dax_dbg(ctx, "%s: %s\n", name, dev->path);
-	return;
+	return dev;
 fail:
 	free(dev->path);
 	free(dev);
+	return NULL;
 }
 
-static void scan_dir(struct daxctl_region *region, const char *dir,
-		     bool class_model)
+struct found {
+	int id;
+	bool class_model;
+	char name[32];
+};
+
+static int found_cmp(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Append the daxX.Y entries of @dir to @v. */
+static int scan_dir(const char *dir, bool class_model, struct found **v,
+		    size_t *n, size_t *alloc)
 {
 	struct dirent *de;
 	DIR *d;
 
 	d = opendir(dir);
 	if (!d)
-		return;
+		return 0;
 	while ((de = readdir(d))) {
 		int region_id, id;
 
-		if (!parse_dax_devname(de->d_name, &region_id, &id))
+		if (!parse_dax_devname(de->d_name, &region_id, &id) ||
+		    strlen(de->d_name) >= sizeof((*v)->name))
 			continue;
-		/* a rescan keeps the objects callers may hold */
-		if (dax_region_find_dev(region, de->d_name))
-			continue;
-		dev_add(region, dir, de->d_name, id, class_model);
+		if (*n == *alloc) {
+			size_t a = *alloc ? *alloc * 2 : 64;
+			struct found *nv = realloc(*v, a * sizeof(*nv));
+
+			if (!nv) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			*v = nv;
+			*alloc = a;
+		}
+		(*v)[*n].id = id;
+		(*v)[*n].class_model = class_model;
+		strcpy((*v)[*n].name, de->d_name);
+		(*n)++;
 	}
 	closedir(d);
+	return 0;
 }
 
-struct daxctl_dev *dax_region_find_dev(struct daxctl_region *region,
-				       const char *devname)
-{
-	struct list_node *pos;
-
-	list_for_each(&region->devices, pos) {
-		struct daxctl_dev *dev =
-			container_of(pos, struct daxctl_dev, node);
-
-		if (strcmp(dev->devname, devname) == 0)
-			return dev;
-	}
-	return NULL;
-}
-
+/*
+ * Read the region's device directory (and the class model's "dax" one),
+ * sort by id once, and merge into the list, which is in id order and may
+ * already hold devices (a rescan after a create): those objects are kept,
+ * since callers may hold them. O(n log n) for n devices.
+ */
 void dax_region_scan_devices(struct daxctl_region *region)
 {
-	char dir[DAX_PATH_MAX];
+	struct list_node *pos = region->devices.next;
+	size_t n = 0, alloc = 0, i;
+	char classdir[DAX_PATH_MAX];
+	struct found *v = NULL;
 
 	region->devices_scanned = true;
-	scan_dir(region, region->path, false);
-	if (dax_attr_path(dir, sizeof(dir), region->path, "dax") == 0)
-		scan_dir(region, dir, true);
+	if (dax_attr_path(classdir, sizeof(classdir), region->path, "dax") ||
+	    scan_dir(region->path, false, &v, &n, &alloc) ||
+	    scan_dir(classdir, true, &v, &n, &alloc)) {
+		free(v);
+		return;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), found_cmp);
+	for (i = 0; i < n; i++) {
+		struct daxctl_dev *dev;
+
+		while (pos != &region->devices &&
+		       container_of(pos, struct daxctl_dev, node)->id < v[i].id)
+			pos = pos->next;
+		if (pos != &region->devices &&
+		    container_of(pos, struct daxctl_dev, node)->id == v[i].id)
+			continue;
+		dev = dev_new(region, v[i].class_model ? classdir : region->path,
+			      v[i].name, v[i].id, v[i].class_model);
+		if (dev)
+			list_insert_before(pos, &dev->node);
+	}
+	free(v);
 }
 
 void dax_dev_free(struct daxctl_dev *dev)
@@ -225,12 +266,18 @@ DAXCTL_EXPORT const char *daxctl_dev_get_devname(struct daxctl_dev *dev)
 
 DAXCTL_EXPORT int daxctl_dev_get_major(struct daxctl_dev *dev)
 {
-	return dev ? dev->major : -1;
+	if (!dev)
+		return -1;
+	dev_read_devt(dev);
+	return dev->major;
 }
 
 DAXCTL_EXPORT int daxctl_dev_get_minor(struct daxctl_dev *dev)
 {
-	return dev ? dev->minor : -1;
+	if (!dev)
+		return -1;
+	dev_read_devt(dev);
+	return dev->minor;
 }
 
 DAXCTL_EXPORT unsigned long long daxctl_dev_get_size(struct daxctl_dev *dev)

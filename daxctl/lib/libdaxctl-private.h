@@ -63,6 +63,7 @@ struct daxctl_dev {
 	char devname[32];
 	char *path;		/* root + sysfs path of the device directory */
 	bool class_model;	/* legacy /sys/class/dax device */
+	bool devt_read;		/* major/minor read (on first use) */
 	int major, minor;
 	unsigned long long size;
 	unsigned long align;
@@ -138,8 +139,6 @@ void dax_region_free(struct daxctl_region *region);
 
 /* dev.c */
 void dax_region_scan_devices(struct daxctl_region *region);
-struct daxctl_dev *dax_region_find_dev(struct daxctl_region *region,
-				       const char *devname);
 void dax_dev_free(struct daxctl_dev *dev);
 int dax_dev_driver(struct daxctl_dev *dev, char *buf, size_t len);
 int dax_dev_refresh(struct daxctl_dev *dev);

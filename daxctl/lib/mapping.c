@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,42 @@ static int mapping_add(struct daxctl_dev *dev, const char *name)
 	return 0;
 }
 
+static unsigned long long mappings_size(struct daxctl_dev *dev)
+{
+	unsigned long long size = 0;
+	struct list_node *pos;
+
+	list_for_each(&dev->mappings, pos) {
+		struct daxctl_mapping *m =
+			container_of(pos, struct daxctl_mapping, node);
+
+		size += m->end - m->start + 1;
+	}
+	return size;
+}
+
+/*
+ * The kernel numbers ranges lowest-free and only ever removes the newest,
+ * so they are mapping0 .. mappingK-1: probe them in order, which costs one
+ * failed open instead of a directory listing. Should the ranges found not
+ * add up to the device size, list the directory after all.
+ */
+static int probe_mappings(struct daxctl_dev *dev)
+{
+	char name[32];
+	int n, rc;
+
+	for (n = 0;; n++) {
+		snprintf(name, sizeof(name), "mapping%d", n);
+		rc = mapping_add(dev, name);
+		if (rc == -ENOENT)
+			break;
+		if (rc)
+			return rc;
+	}
+	return mappings_size(dev) == dev->size ? 0 : -EAGAIN;
+}
+
 /* Returns 0 or -errno (-EACCES when the ranges are root-only). */
 int dax_dev_scan_mappings(struct daxctl_dev *dev)
 {
@@ -71,6 +108,20 @@ int dax_dev_scan_mappings(struct daxctl_dev *dev)
 	dev->mappings_scanned = true;
 	if (dev->class_model)
 		return 0;
+	rc = probe_mappings(dev);
+	if (rc == -EACCES || rc == -EPERM) {
+		dax_dev_free_mappings(dev);
+		dev->mappings_scanned = true;
+		dev->hidden |= DAX_HIDDEN_MAPPINGS;
+		return -EACCES;
+	}
+	if (rc == 0)
+		return 0;
+	dax_dbg(ctx, "%s: ranges not numbered 0..N-1, listing them\n",
+		dev->devname);
+	dax_dev_free_mappings(dev);
+	dev->mappings_scanned = true;
+	rc = 0;
 	d = opendir(dev->path);
 	if (!d)
 		return -errno;
