@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# bench/run.sh [--quick] [--out FILE] [BUILD_DIR]
+#
+# Measures daxctl on generated sysfs trees (static copies written by the
+# emulator's model with `daxsim --dump`, so that the tool, not FUSE, is
+# what is measured): wall time (median of several runs), system calls
+# (strace -c -f total), and peak RSS. Prints one table and, unless
+# --quick, writes it to bench/results.md with the machine it ran on.
+#
+# --quick: smaller trees, one run each (a smoke test for CI).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+quick=0
+out=$here/results.md
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1; shift ;;
+	--out) out=$2; shift 2 ;;
+	-h|--help) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) break ;;
+	esac
+done
+build=$(cd "${1:-$here/../build}" && pwd)
+daxctl=$build/daxctl/daxctl
+real=$build/daxctl/.libs/daxctl
+daxsim=$build/test/daxsim/daxsim
+[ -x "$real" ] || real=$daxctl
+for p in strace /usr/bin/time; do
+	command -v "$p" >/dev/null || { echo "bench: needs $p (apt-get install strace time)" >&2; exit 2; }
+done
+[ -x "$daxsim" ] || { echo "bench: build $daxsim first (needs libfuse3-dev)" >&2; exit 2; }
+
+runs=5
+devs_big=10000
+devs_mid=1000
+blocks=100000
+if [ $quick = 1 ]; then
+	runs=1
+	devs_big=2000
+	devs_mid=200
+	blocks=10000
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/daxctl-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# The real binary, not libtool's wrapper, with the library preloaded by
+# path: the dynamic loader then opens it once, as it would an installed
+# library, instead of searching a library path (~20 extra syscalls).
+export LD_PRELOAD=$build/daxctl/lib/.libs/libdaxctl.so.1
+
+# scenario NAME DEVICES UNRELATED_BLOCKS: one region with DEVICES devices of
+# 2 MiB (one range each); or, with blocks, one 1 GiB kmem device next to
+# that many unrelated online blocks on the same node
+scenario() {
+	local name=$1 devices=$2 extra=$3
+	if [ "$extra" -gt 0 ]; then
+		cat > "$work/$name.json" <<-EOF
+		{ "memory": { "block_size": "128M", "ram": [
+		    { "node": 0, "start": "0", "size": "2G" },
+		    { "node": 0, "start": "0x10000000000", "size": "$((extra * 128))M" } ] },
+		  "regions": [ { "kind": "hmem", "id": 0, "start": "0x100000000", "size": "1G",
+		    "devices": [ { "id": 0, "size": "1G", "driver": "kmem",
+		                   "memory": "online_movable" } ] } ] }
+		EOF
+	elif [ "$devices" -gt 0 ]; then
+		cat > "$work/$name.json" <<-EOF
+		{ "memory": { "block_size": "128M",
+		    "ram": [ { "node": 0, "start": "0", "size": "2G" } ] },
+		  "regions": [ { "kind": "hmem", "id": 0, "start": "0x100000000",
+		    "size": "$((devices * 2))M",
+		    "generate": { "count": $devices, "size": "2M" } } ] }
+		EOF
+	else
+		cat > "$work/$name.json" <<-EOF
+		{ "memory": { "block_size": "128M",
+		    "ram": [ { "node": 0, "start": "0", "size": "2G" } ] } }
+		EOF
+	fi
+	"$daxsim" --dump "$work/$name.json" "$work/$name"
+}
+
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+# measure LABEL PER UNITS TREE ARGS...: one table row
+measure() {
+	local label=$1 per=$2 units=$3 tree=$4
+	shift 4
+	local times=() i t rss sys start
+	for i in $(seq "$runs"); do
+		start=$EPOCHREALTIME
+		"$real" --sysroot "$tree" "$@" >/dev/null 2>&1
+		times+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.4f", b - a}')")
+	done
+	t=$(printf '%s\n' "${times[@]}" | median)
+	/usr/bin/time -f "%M" -o "$work/time" "$real" --sysroot "$tree" "$@" \
+		>/dev/null 2>&1
+	rss=$(cat "$work/time")
+	strace -c -f -o "$work/strace" "$real" --sysroot "$tree" "$@" >/dev/null 2>&1
+	# strace -c's last line: "100.00 seconds usecs/call calls [errors] total"
+	sys=$(awk '/ total$/ {print $4}' "$work/strace")
+	local perunit=-
+	[ "$units" -gt 0 ] && perunit=$(awk -v s="$sys" -v u="$units" 'BEGIN {printf "%.1f", s / u}')
+	printf '| %s | %s s | %s | %s %s | %.1f MiB |\n' "$label" "$t" "$sys" \
+		"$perunit" "$per" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')"
+}
+
+{
+	echo "| case | time (median of $runs) | syscalls | syscalls per unit | peak RSS |"
+	echo "| --- | --- | --- | --- | --- |"
+	scenario none 0 0
+	measure "daxctl version" "" 0 "$work/none" version
+	measure "daxctl list, no dax devices" "" 0 "$work/none" list
+	scenario one 1 0
+	measure "list -RDMu, 1 device" "/device" 1 "$work/one" list -RDMu
+	scenario mid "$devs_mid" 0
+	measure "list -RDMu, $devs_mid devices" "/device" "$devs_mid" "$work/mid" list -RDMu
+	scenario big "$devs_big" 0
+	measure "list -RDMu, $devs_big devices" "/device" "$devs_big" "$work/big" list -RDMu
+	scenario kmem 0 "$blocks"
+	measure "list -D, kmem device (8 blocks) + $blocks unrelated blocks" "/own block" 8 "$work/kmem" list -D
+	scenario kmem0 0 1
+	measure "list -D, kmem device (8 blocks) + 1 unrelated block" "/own block" 8 "$work/kmem0" list -D
+	echo "| online-memory / offline-memory, 8,192 blocks | not measured: the command does not exist yet | | | |"
+	echo "| reconfigure-device -m system-ram, 8,192 blocks | not measured: the command does not exist yet | | | |"
+} | tee "$work/table"
+
+if [ $quick = 0 ]; then
+	{
+		echo "# daxctl benchmark results"
+		echo
+		echo "Generated by \`bench/run.sh\` on $(date -u +%Y-%m-%d)."
+		echo "Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)),"
+		echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, kernel $(uname -r), daxctl $("$real" --version)."
+		echo
+		cat "$work/table"
+	} > "$out"
+	echo "bench: wrote $out"
+fi
