@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# bench/run.sh [--quick] [--out FILE] [BUILD_DIR]
+# bench/run.sh [--quick] [--reference] [--out FILE] [BUILD_DIR]
 #
 # Measures daxctl on generated sysfs trees (static copies written by the
 # emulator's model with `daxsim --dump`, so that the tool, not FUSE, is
@@ -10,14 +10,19 @@
 # --quick, writes it to bench/results.md with the machine it ran on.
 #
 # --quick: smaller trees, one run each (a smoke test for CI).
+# --reference: also measure Debian's daxctl (/usr/bin/daxctl, 76.1) on the
+#   same trees, for comparison; it reads only the real /sys, so it runs in
+#   a private mount namespace with the tree mounted there (root only).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 quick=0
+reference=0
 out=$here/results.md
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
+	--reference) reference=1; shift ;;
 	--out) out=$2; shift 2 ;;
 	-h|--help) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
@@ -101,16 +106,58 @@ measure() {
 	strace -c -f -o "$work/strace" "$real" --sysroot "$tree" "$@" >/dev/null 2>&1
 	# strace -c's last line: "100.00 seconds usecs/call calls [errors] total"
 	sys=$(awk '/ total$/ {print $4}' "$work/strace")
+	row "$label" "$per" "$units" "$t" "$sys" "$rss"
+	[ $reference = 1 ] && measure_reference "$label" "$per" "$units" "$tree" "$@"
+	return 0
+}
+
+row() {
 	local perunit=-
-	[ "$units" -gt 0 ] && perunit=$(awk -v s="$sys" -v u="$units" 'BEGIN {printf "%.1f", s / u}')
-	printf '| %s | %s s | %s | %s %s | %.1f MiB |\n' "$label" "$t" "$sys" \
-		"$perunit" "$per" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')"
+	[ "$3" -gt 0 ] && perunit=$(awk -v s="$5" -v u="$3" 'BEGIN {printf "%.1f", s / u}')
+	printf '| %s | %s s | %s | %s %s | %.1f MiB |\n' "$1" "$4" "$5" \
+		"$perunit" "$2" "$(awk -v k="$6" 'BEGIN {print k / 1024}')"
+}
+
+# The same case with the reference, inside a namespace where /sys is the
+# tree and /dev holds the device nodes it insists on.
+measure_reference() {
+	local label=$1 per=$2 units=$3 tree=$4
+	shift 4
+	cat > "$work/ref.sh" <<-EOS
+	set -e
+	mount --bind "$tree/sys" /sys
+	mount -t tmpfs tmpfs /dev
+	mknod /dev/null c 1 3 && chmod 666 /dev/null
+	for l in /sys/dev/char/252:*; do
+		[ -e "\$l" ] || continue
+		mknod "/dev/\$(basename "\$(readlink "\$l")")" c 252 "\${l##*:}"
+	done
+	set +e
+	times=
+	for i in \$(seq $runs); do
+		s=\$EPOCHREALTIME
+		/usr/bin/daxctl $* >/dev/null 2>&1
+		times="\$times \$(awk -v a="\$s" -v b="\$EPOCHREALTIME" 'BEGIN {printf "%.4f", b - a}')"
+	done
+	echo \$times > "$work/ref.times"
+	/usr/bin/time -f "%M" -o "$work/ref.rss" /usr/bin/daxctl $* >/dev/null 2>&1
+	strace -c -f -o "$work/ref.strace" /usr/bin/daxctl $* >/dev/null 2>&1
+	EOS
+	unshare -m --propagation private bash "$work/ref.sh" || return 0
+	row "$label (reference 76.1)" "$per" "$units" \
+		"$(tr ' ' '\n' < "$work/ref.times" | grep . | median)" \
+		"$(awk '/ total$/ {print $4}' "$work/ref.strace")" \
+		"$(cat "$work/ref.rss")"
 }
 
 {
 	echo "| case | time (median of $runs) | syscalls | syscalls per unit | peak RSS |"
 	echo "| --- | --- | --- | --- | --- |"
 	scenario none 0 0
+	if [ $reference = 1 ]; then
+		[ "$(id -u)" = 0 ] && [ -x /usr/bin/daxctl ] ||
+			{ echo "bench: --reference needs root and /usr/bin/daxctl" >&2; exit 2; }
+	fi
 	measure "daxctl version" "" 0 "$work/none" version
 	measure "daxctl list, no dax devices" "" 0 "$work/none" list
 	scenario one 1 0
