@@ -19,7 +19,12 @@ if [ -n "$missing" ]; then
 fi
 
 echo "== building"
-[ -x configure ] || ./autogen.sh
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if [ ! -x configure ] && ! ./autogen.sh >"$log" 2>&1; then
+	cat "$log" >&2
+	exit 1
+fi
 mkdir -p build
 [ -f build/Makefile ] || (cd build && ../configure --quiet)
 make -C build -j"$(nproc)" --quiet >/dev/null
@@ -29,7 +34,7 @@ if ls /sys/bus/dax/devices/dax* /sys/class/dax/dax* >/dev/null 2>&1; then
 	./build/daxctl/daxctl list -RDi
 else
 	root=$(mktemp -d)
-	trap 'rm -rf "$root"' EXIT
+	trap 'rm -rf "$root" "$log"' EXIT
 	sh test/fixture-install.sh hmem-20-system-ram-online "$root"
 	echo "== no dax devices here: listing a recorded system (test/fixtures/hmem-20-system-ram-online)"
 	./build/daxctl/daxctl --sysroot "$root" list -RDi
