@@ -7,6 +7,7 @@
  * depends only on the device's own size.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,10 @@ static int memory_add_range(struct daxctl_memory *mem, unsigned long long start,
 	unsigned long long last_excl = end / bs + ((end % bs) == bs - 1 ? 1 : 0);
 	struct dax_block_range *r;
 
+	/* the API counts blocks in an int: a larger device is an error */
+	if (last_excl > first &&
+	    last_excl - first > (unsigned long long)(INT_MAX - mem->nr_blocks))
+		return -ERANGE;
 	if (last_excl <= first) {
 		dax_dbg(mem->dev->region->ctx,
 			"%s: range %#llx-%#llx holds no whole memory block\n",
