@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <daxctl/libdaxctl.h>
@@ -35,16 +36,19 @@ bool filter_match_region(struct daxctl_region *region, const char *filter)
 	       id == daxctl_region_get_id(region);
 }
 
-/* "X.Y" is accepted as a short form of "daxX.Y". */
+/* "X.Y" is accepted as a short form of "daxX.Y", whatever its length. */
 static bool parse_dev_filter(const char *filter, int *region_id, int *id)
 {
-	char name[64];
+	char *name;
+	bool ok;
 
 	if (strncmp(filter, "dax", 3) == 0)
 		return parse_dax_devname(filter, region_id, id);
-	if (snprintf(name, sizeof(name), "dax%s", filter) >= (int)sizeof(name))
+	if (asprintf(&name, "dax%s", filter) < 0)
 		return false;
-	return parse_dax_devname(name, region_id, id);
+	ok = parse_dax_devname(name, region_id, id);
+	free(name);
+	return ok;
 }
 
 bool filter_dev_valid(const char *filter)
