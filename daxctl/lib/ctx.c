@@ -20,9 +20,9 @@ static const char *env_get(const char *name)
 #endif
 }
 
-static void log_stderr(struct daxctl_ctx *ctx, int priority, const char *file,
-		       int line, const char *fn, const char *format,
-		       va_list args)
+static void __attribute__((format(printf, 6, 0)))
+log_stderr(struct daxctl_ctx *ctx, int priority, const char *file, int line,
+	   const char *fn, const char *format, va_list args)
 {
 	fprintf(stderr, "libdaxctl: %s: ", fn);
 	vfprintf(stderr, format, args);

@@ -188,6 +188,9 @@ void dax_region_scan_devices(struct daxctl_region *region)
 	for (i = 0; i < n; i++) {
 		struct daxctl_dev *dev;
 
+		/* one id, one device (only a crafted tree repeats an id) */
+		if (i && v[i].id == v[i - 1].id)
+			continue;
 		while (pos != &region->devices &&
 		       container_of(pos, struct daxctl_dev, node)->id < v[i].id)
 			pos = pos->next;
