@@ -88,15 +88,7 @@ static int list_run(struct daxctl_ctx *ctx, struct list_params *p)
 	int rc;
 
 	/* region paths carry the library's system root: the same one */
-	root = sysroot_from_env() ? realpath(sysroot_from_env(), NULL) : NULL;
-	if (root) {
-		char *norm = sysroot_normalise(root);
-
-		free(root);
-		root = norm;
-	} else {
-		root = sysroot_normalise(sysroot_from_env());
-	}
+	root = sysroot_resolve(sysroot_from_env());
 	if (!root)
 		return -ENOMEM;
 	opts.root = root;

@@ -44,6 +44,20 @@ char *sysroot_normalise(const char *root)
 	return copy;
 }
 
+char *sysroot_resolve(const char *root)
+{
+	char *real, *norm;
+
+	if (!root || !*root)
+		return sysroot_normalise(root);
+	real = realpath(root, NULL);
+	if (!real)
+		return sysroot_normalise(root);
+	norm = sysroot_normalise(real);
+	free(real);
+	return norm;
+}
+
 int sysroot_join(char *buf, size_t len, const char *root, enum sysroot_fs fs,
 		 const char *rel)
 {

@@ -35,6 +35,13 @@ const char *sysroot_mountpoint(enum sysroot_fs fs);
 char *sysroot_normalise(const char *root);
 
 /*
+ * The root as the library uses it: normalised, and with its own symlinks
+ * resolved when it exists (paths handed out are compared with realpath()s).
+ * Returns a malloc'ed string or NULL on allocation failure.
+ */
+char *sysroot_resolve(const char *root);
+
+/*
  * Write "<root><mountpoint of fs>/<rel>" into @buf. @rel may be empty.
  * Returns 0, or -ENAMETOOLONG when it does not fit.
  */

@@ -48,20 +48,8 @@ DAXCTL_EXPORT int daxctl_new(struct daxctl_ctx **ctx)
 	c->log_fn = log_stderr;
 	c->log_priority = LOG_ERR;
 	list_init(&c->regions);
-	c->root = sysroot_normalise(sysroot_from_env());
-	if (c->root && *c->root) {
-		/*
-		 * Paths handed out are compared with realpath()s (QEMU does
-		 * so with region paths): resolve the root's own symlinks.
-		 */
-		char *real = realpath(c->root, NULL);
-
-		if (real) {
-			free(c->root);
-			c->root = sysroot_normalise(real);
-			free(real);
-		}
-	}
+	/* paths handed out are compared with realpath()s (QEMU does so) */
+	c->root = sysroot_resolve(sysroot_from_env());
 	c->config_path = strdup(DAXCTL_CONF_DIR);
 	if (!c->root || !c->config_path) {
 		free(c->root);
