@@ -19,18 +19,8 @@ fi
 	exit 99
 }
 
-normalise='
-def devkey: .chardev | ltrimstr("dax") | split(".") | map(tonumber);
-def num: if type == "number" then . else ltrimstr("0x") | ascii_downcase
-  | explode | reduce .[] as $c (0; . * 16 + ($c - (if $c >= 97 then 87 else 48 end))) end;
-def dev: if has("mappings") then .mappings |= sort_by(.page_offset | num) else . end;
-(if type == "array" then . else [.] end)
-| map(if has("devices") then .devices |= (map(dev) | sort_by(devkey)) else dev end)
-| if length > 0 and (.[0] | has("chardev")) then sort_by(devkey)
-  else sort_by(.id, .path) end'
-
 norm() {
-	if [ -s "$1" ]; then jq -c "$normalise" "$1"; else echo '[]'; fi
+	if [ -s "$1" ]; then jq -c -f "$srcdir/test/list-normalise.jq" "$1"; else echo '[]'; fi
 }
 
 total=$(grep -c . "$refdir/cases")
