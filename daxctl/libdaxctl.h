@@ -398,10 +398,14 @@ int daxctl_dev_is_system_ram_capable(struct daxctl_dev *dev);
  * daxctl_dev_disable() - unbind the device from its driver
  *
  * Also removes the device from the driver's id list, so that a later
- * re-probe does not bind it again. Does not check for online memory.
+ * re-probe does not bind it again. A device bound to kmem is refused while
+ * any of its memory blocks is online: unbinding kmem then would leave the
+ * range reserved until the next reboot.
  *
- * Returns: 0 (also when already disabled), -EBUSY (still bound),
- * -EOPNOTSUPP (class model), -EINVAL. Since: LIBDAXCTL_6
+ * Returns: 0 (also when already disabled), the kernel's -errno when the
+ * unbind was refused, -EBUSY (still bound without one, or kmem with online
+ * memory), -EOPNOTSUPP (class model), -EINVAL.
+ * Since: LIBDAXCTL_6
  */
 int daxctl_dev_disable(struct daxctl_dev *dev);
 
@@ -577,8 +581,10 @@ int daxctl_memory_is_movable(struct daxctl_memory *mem);
  * daxctl_memory_online() - online every offline owned block as movable
  *
  * Writes online_movable to each offline block, then checks that it landed
- * in ZONE_MOVABLE. A block that another agent onlined meanwhile counts as
- * done.
+ * in ZONE_MOVABLE. A block that is online already (or that another agent
+ * onlined meanwhile) is left as it is. All or nothing: when a block
+ * fails, the blocks this call onlined are offlined again before it
+ * returns (a block that refuses that is named in an error message).
  *
  * Returns: the number of blocks onlined, or -errno (-EBUSY when a block
  * landed in another zone; the message names the block). Since: LIBDAXCTL_6
@@ -589,7 +595,8 @@ int daxctl_memory_online(struct daxctl_memory *mem);
  * daxctl_memory_online_no_movable() - online every offline owned block
  * into a kernel zone
  *
- * Writes online_kernel (Normal, or DMA32 for low memory).
+ * Writes online_kernel (Normal, or DMA32 for low memory); otherwise as
+ * daxctl_memory_online().
  *
  * Returns: the number onlined, or -errno. Since: LIBDAXCTL_7
  */
@@ -598,13 +605,63 @@ int daxctl_memory_online_no_movable(struct daxctl_memory *mem);
 /**
  * daxctl_memory_offline() - offline every online owned block
  *
- * Stops at the first block the kernel refuses.
+ * All or nothing: at the first block the kernel refuses, the blocks this
+ * call offlined are onlined again, each into the zone it was in.
  *
  * Returns: the number of blocks offlined, or -errno (-EBUSY: pages in use;
  * -EOPNOTSUPP: a block is unremovable, named in the message).
  * Since: LIBDAXCTL_6
  */
 int daxctl_memory_offline(struct daxctl_memory *mem);
+
+/*
+ * ---- Extensions of this project (symbol node DAXCTL_EXT_1) ----
+ *
+ * Not in the reference library. They live in their own node so that
+ * upstream's future LIBDAXCTL_11 can be adopted as it is; test for them
+ * with the DAXCTL_HAVE_EXT_1 macro.
+ */
+#define DAXCTL_HAVE_EXT_1 1
+
+/**
+ * daxctl_set_dry_run() - plan changes instead of making them
+ * @ctx: the context
+ * @report: called for each write the library would make, in order, with
+ *	the path as on the live system (without the system root) and the
+ *	value; may be NULL. daxctl_get_userdata() gives it the caller's data.
+ *
+ * From this call on, the context writes nothing. Every mutator runs as
+ * usual, reports its writes, and then goes on as if the kernel had
+ * accepted them: cached sizes, drivers, created devices and the state of
+ * memory blocks are simulated, so a sequence of calls plans what a real
+ * run would do. Reads still go to the system; modules are not loaded. It
+ * cannot be switched off again, as the cached state no longer matches the
+ * system: use a new context for real work.
+ *
+ * Returns: 0, or -EINVAL for a NULL @ctx. Since: DAXCTL_EXT_1
+ */
+int daxctl_set_dry_run(struct daxctl_ctx *ctx,
+		       void (*report)(struct daxctl_ctx *ctx, const char *path,
+				      const char *value));
+
+/**
+ * daxctl_get_dry_run() - whether daxctl_set_dry_run() was called
+ *
+ * Returns: 1 or 0. Since: DAXCTL_EXT_1
+ */
+int daxctl_get_dry_run(struct daxctl_ctx *ctx);
+
+/**
+ * daxctl_dev_get_driver() - name of the driver bound to the device
+ *
+ * Read live, e.g. "device_dax", "kmem", or a third-party driver such as
+ * famfs's "fsdev_dax".
+ *
+ * Returns: a string owned by the device, valid until the next call for
+ * the same device; NULL when no driver is bound or for devices of the
+ * legacy class model. Since: DAXCTL_EXT_1
+ */
+const char *daxctl_dev_get_driver(struct daxctl_dev *dev);
 
 /* ---- Iteration helpers ---- */
 

@@ -119,11 +119,13 @@ static void test_system_ram(void)
 	is_int(daxctl_dev_has_online_memory(dev0), 2, "has_online_memory");
 	is_int(daxctl_memory_offline(mem), -EBUSY,
 	       "block 9 refuses to go offline: -EBUSY");
-	is_int(daxctl_memory_is_online(mem), 1, "block 9 is still online");
-	is_int(daxctl_memory_online_no_movable(mem), 1,
-	       "online_no_movable onlines block 8 again");
-	is_int(daxctl_memory_is_movable(mem), 0,
-	       "block 8 went to the kernel zone: not all movable");
+	is_int(daxctl_memory_is_online(mem), 2,
+	       "all or nothing: block 8, offlined first, is online again");
+	is_int(daxctl_memory_is_movable(mem), 1,
+	       "and back in ZONE_MOVABLE, where it was");
+	is_int(daxctl_dev_disable(dev0), -EBUSY,
+	       "disable refuses kmem with online memory");
+	is_int(daxctl_dev_is_system_ram_capable(dev0), 1, "still system-ram");
 	is_int(daxctl_dev_enable_devdax(dev0), 0,
 	       "enable_devdax on a bound device succeeds (already enabled)");
 	is_int(daxctl_dev_is_system_ram_capable(dev0), 1,

@@ -95,6 +95,17 @@ int dax_write_attr(struct daxctl_ctx *ctx, const char *path,
 	ssize_t n;
 	int fd, rc;
 
+	if (ctx->dry_run) {
+		size_t rootlen = strlen(ctx->root);
+
+		/* report the path as it is on the live system */
+		if (rootlen && strncmp(path, ctx->root, rootlen) == 0)
+			path += rootlen;
+		dax_dbg(ctx, "dry run: write '%s' to %s\n", value, path);
+		if (ctx->dry_run_report)
+			ctx->dry_run_report(ctx, path, value);
+		return 0;
+	}
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;

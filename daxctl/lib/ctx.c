@@ -82,6 +82,7 @@ DAXCTL_EXPORT void daxctl_unref(struct daxctl_ctx *ctx)
 		return;
 	list_for_each_safe(&ctx->regions, pos, tmp)
 		dax_region_free(container_of(pos, struct daxctl_region, node));
+	dax_modules_release(ctx);
 	dax_info(ctx, "context %p released\n", (void *)ctx);
 	free(ctx->root);
 	free(ctx->config_path);
@@ -117,4 +118,22 @@ DAXCTL_EXPORT int daxctl_set_config_path(struct daxctl_ctx *ctx,
 DAXCTL_EXPORT const char *daxctl_get_config_path(struct daxctl_ctx *ctx)
 {
 	return ctx ? ctx->config_path : NULL;
+}
+
+DAXCTL_EXPORT int daxctl_set_dry_run(struct daxctl_ctx *ctx,
+				     void (*report)(struct daxctl_ctx *ctx,
+						    const char *path,
+						    const char *value))
+{
+	if (!ctx)
+		return -EINVAL;
+	ctx->dry_run = true;
+	ctx->dry_run_report = report;
+	dax_info(ctx, "dry run: nothing will be written\n");
+	return 0;
+}
+
+DAXCTL_EXPORT int daxctl_get_dry_run(struct daxctl_ctx *ctx)
+{
+	return ctx && ctx->dry_run;
 }

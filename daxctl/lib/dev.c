@@ -221,6 +221,14 @@ int dax_dev_driver(struct daxctl_dev *dev, char *buf, size_t len)
 	char path[DAX_PATH_MAX];
 	int rc;
 
+	if (dev->sim_driver_set) {
+		if (!dev->sim_driver[0])
+			return -ENOENT;
+		if (strlen(dev->sim_driver) >= len)
+			return -ENAMETOOLONG;
+		strcpy(buf, dev->sim_driver);
+		return 0;
+	}
 	rc = dax_attr_path(path, sizeof(path), dev->path, "driver");
 	if (rc)
 		return rc;
@@ -373,4 +381,55 @@ DAXCTL_EXPORT int daxctl_dev_is_system_ram_capable(struct daxctl_dev *dev)
 	if (dax_dev_driver(dev, name, sizeof(name)))
 		return 0;
 	return strcmp(name, "kmem") == 0;
+}
+
+DAXCTL_EXPORT const char *daxctl_dev_get_driver(struct daxctl_dev *dev)
+{
+	if (!dev || dev->class_model)
+		return NULL;
+	if (dax_dev_driver(dev, dev->driver, sizeof(dev->driver)) != 0)
+		return NULL;
+	return dev->driver;
+}
+
+/*
+ * The device a dry-run create would have made: the lowest free id (the
+ * kernel's choice), 0-size, unbound. Nothing about it is read from sysfs.
+ */
+struct daxctl_dev *dax_dev_new_simulated(struct daxctl_region *region)
+{
+	struct list_node *pos;
+	struct daxctl_dev *dev;
+	int id = 0, n;
+
+	if (!region->devices_scanned)
+		dax_region_scan_devices(region);
+	/* the list is sorted by id: stop at the first gap */
+	list_for_each(&region->devices, pos) {
+		int cur = container_of(pos, struct daxctl_dev, node)->id;
+
+		if (cur > id)
+			break;
+		if (cur == id)
+			id++;
+	}
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return NULL;
+	dev->region = region;
+	dev->id = id;
+	dev->target_node = -1;
+	dev->simulated = true;
+	dev->sim_driver_set = true;
+	list_init(&dev->mappings);
+	dev->mappings_scanned = true;
+	n = snprintf(dev->devname, sizeof(dev->devname), "dax%d.%d",
+		     region->id, id);
+	if (n < 0 || (size_t)n >= sizeof(dev->devname) ||
+	    asprintf(&dev->path, "%s/%s", region->path, dev->devname) < 0) {
+		free(dev);
+		return NULL;
+	}
+	list_insert_before(pos, &dev->node);
+	return dev;
 }

@@ -8,6 +8,8 @@
 
 #include <daxctl/libdaxctl.h>
 
+struct kmod_ctx;
+
 #include "util/list.h"
 #include "util/sysroot.h"
 
@@ -38,6 +40,10 @@ struct daxctl_ctx {
 	bool regions_scanned;
 	unsigned long block_size; /* memory block size, 0 = not read yet */
 	int block_size_err;	  /* cached failure reading it */
+	struct kmod_ctx *kmod;	/* created on the first module load */
+	bool dry_run;		/* writes are reported, not made */
+	void (*dry_run_report)(struct daxctl_ctx *ctx, const char *path,
+			       const char *value);
 };
 
 struct daxctl_region {
@@ -54,6 +60,9 @@ struct daxctl_region {
 	unsigned int hidden;	/* enum dax_hidden */
 	struct list_node devices;
 	bool devices_scanned;
+	/* dry run: the seed as the writes so far would have left it */
+	bool sim_seed_set;
+	struct daxctl_dev *sim_seed;
 };
 
 struct daxctl_dev {
@@ -74,6 +83,11 @@ struct daxctl_dev {
 	struct list_node mappings;
 	bool mappings_scanned;
 	struct daxctl_memory *memory;
+	char driver[64];	/* daxctl_dev_get_driver() storage */
+	/* dry run: the driver as the writes so far would have left it */
+	bool sim_driver_set;
+	char sim_driver[64];	/* "" = unbound */
+	bool simulated;		/* created by a dry-run daxctl_region_create_dev() */
 };
 
 struct daxctl_mapping {
@@ -113,6 +127,8 @@ int dax_log_priority_from_string(const char *s);
 #define dax_info(ctx, ...) dax_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define dax_notice(ctx, ...) dax_log_cond(ctx, LOG_NOTICE, __VA_ARGS__)
 #define dax_err(ctx, ...) dax_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+/* A change could not be undone: the system is neither as before nor done. */
+#define dax_crit(ctx, ...) dax_log_cond(ctx, LOG_CRIT, __VA_ARGS__)
 
 /*
  * attr.c: every file access of the library. Paths passed in already carry
@@ -139,6 +155,7 @@ void dax_region_free(struct daxctl_region *region);
 
 /* dev.c */
 void dax_region_scan_devices(struct daxctl_region *region);
+struct daxctl_dev *dax_dev_new_simulated(struct daxctl_region *region);
 void dax_dev_free(struct daxctl_dev *dev);
 int dax_dev_driver(struct daxctl_dev *dev, char *buf, size_t len);
 int dax_dev_refresh(struct daxctl_dev *dev);
@@ -147,8 +164,13 @@ int dax_dev_refresh(struct daxctl_dev *dev);
 void dax_dev_free_mappings(struct daxctl_dev *dev);
 int dax_dev_scan_mappings(struct daxctl_dev *dev);
 
+/* module.c */
+int dax_driver_load(struct daxctl_ctx *ctx, const char *driver);
+void dax_modules_release(struct daxctl_ctx *ctx);
+
 /* memory.c */
 void dax_memory_free(struct daxctl_memory *mem);
+int dax_dev_check_kmem(struct daxctl_dev *dev);
 unsigned long dax_ctx_block_size(struct daxctl_ctx *ctx);
 
 #endif /* _LIBDAXCTL_PRIVATE_H_ */

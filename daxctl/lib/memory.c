@@ -98,6 +98,37 @@ static int memory_compute_blocks(struct daxctl_memory *mem)
 	return -ENXIO;
 }
 
+/*
+ * Whether kmem can take @dev: it refuses a device without a target node,
+ * and one whose ranges hold no whole memory block once shrunk inward to
+ * block alignment. The kernel says only EINVAL (and the reason in its
+ * log), so the reason is logged here, before anything is changed.
+ */
+int dax_dev_check_kmem(struct daxctl_dev *dev)
+{
+	struct daxctl_ctx *ctx = dev->region->ctx;
+	struct daxctl_memory mem = { .dev = dev };
+	int rc;
+
+	if (dev->target_node < 0) {
+		dax_err(ctx, "%s: no target NUMA node (the platform gave none): kmem refuses it\n",
+			dev->devname);
+		return -EINVAL;
+	}
+	mem.block_size = dax_ctx_block_size(ctx);
+	rc = memory_compute_blocks(&mem);
+	free(mem.ranges);
+	/* unknown (not root, old kernel): let the kernel decide */
+	if (rc)
+		return 0;
+	if (mem.nr_blocks == 0) {
+		dax_err(ctx, "%s: no whole memory block (%lu MiB) in its ranges once aligned to block boundaries: kmem would add nothing\n",
+			dev->devname, mem.block_size >> 20);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 void dax_memory_free(struct daxctl_memory *mem)
 {
 	free(mem->ranges);
@@ -277,36 +308,102 @@ DAXCTL_EXPORT int daxctl_memory_is_movable(struct daxctl_memory *mem)
 	return not_movable == 0;
 }
 
+/*
+ * The blocks one online or offline call changed, with the zone each was
+ * in, so that a failure part-way can put them back: these calls are all
+ * or nothing.
+ */
+struct block_journal {
+	struct {
+		unsigned long idx;
+		bool movable;
+	} *e;
+	int n, alloc;
+};
+
+static int journal_add(struct block_journal *j, unsigned long idx,
+		       bool movable)
+{
+	if (j->n == j->alloc) {
+		int alloc = j->alloc ? j->alloc * 2 : 64;
+		void *e = realloc(j->e, (size_t)alloc * sizeof(*j->e));
+
+		if (!e)
+			return -ENOMEM;
+		j->e = e;
+		j->alloc = alloc;
+	}
+	j->e[j->n].idx = idx;
+	j->e[j->n].movable = movable;
+	j->n++;
+	return 0;
+}
+
+static int block_write_state(struct daxctl_memory *mem, unsigned long idx,
+			     const char *state)
+{
+	char path[DAX_PATH_MAX];
+	int rc;
+
+	rc = block_path(mem, idx, "state", path, sizeof(path));
+	if (rc)
+		return rc;
+	return dax_write_attr(mem->dev->region->ctx, path, state);
+}
+
+/*
+ * A dry run cannot learn the state from a refused write: read it. Blocks
+ * that do not exist yet (the device is only planned to be kmem) would be
+ * added offline.
+ */
+static int block_state_dry_run(struct daxctl_memory *mem, unsigned long idx)
+{
+	char path[DAX_PATH_MAX], buf[DAX_ATTR_MAX];
+
+	if (block_path(mem, idx, "state", path, sizeof(path)) ||
+	    dax_read_attr(mem->dev->region->ctx, path, buf, sizeof(buf)) < 0)
+		return BLOCK_OFFLINE;
+	return strcmp(buf, "offline") == 0 ? BLOCK_OFFLINE : BLOCK_ONLINE;
+}
+
 struct online_args {
 	const char *state;	/* what to write */
 	bool movable;		/* whether it must land in ZONE_MOVABLE */
+	struct block_journal journal;
 };
 
+/*
+ * Write first, ask later: writing the state a block already has fails
+ * with EINVAL, so the state is read only then. An offline block costs one
+ * write and one zone read.
+ */
 static int online_block(struct daxctl_memory *mem, unsigned long idx,
 			void *arg)
 {
 	struct daxctl_ctx *ctx = mem->dev->region->ctx;
-	const struct online_args *args = arg;
-	char path[DAX_PATH_MAX], zone[DAX_ATTR_MAX];
+	struct online_args *args = arg;
+	char zone[DAX_ATTR_MAX];
 	int state, rc;
 
-	state = block_state(mem, idx);
-	if (state < 0)
-		return state;
-	if (state == BLOCK_ONLINE)
-		return 0;
-	rc = block_path(mem, idx, "state", path, sizeof(path));
-	if (rc)
-		return rc;
-	rc = dax_write_attr(ctx, path, args->state);
+	if (ctx->dry_run) {
+		if (block_state_dry_run(mem, idx) == BLOCK_ONLINE)
+			return 0;
+		block_write_state(mem, idx, args->state);
+		return 1;
+	}
+	rc = block_write_state(mem, idx, args->state);
 	if (rc) {
-		/* another agent may have onlined it first: that is fine */
-		if (block_state(mem, idx) == BLOCK_ONLINE)
+		/* online already, or another agent onlined it first */
+		state = block_state(mem, idx);
+		if (state == BLOCK_ONLINE)
 			return 0;
 		dax_err(ctx, "%s: failed to online memory%lu: %s\n",
 			mem->dev->devname, idx, strerror(-rc));
 		return rc;
 	}
+	rc = journal_add(&args->journal, idx, args->movable);
+	if (rc)
+		return rc;
 	rc = block_read(mem, idx, "valid_zones", zone, sizeof(zone));
 	if (rc < 0)
 		return rc;
@@ -323,55 +420,115 @@ static int online_block(struct daxctl_memory *mem, unsigned long idx,
 	return 1;
 }
 
+static void undo_online(struct daxctl_memory *mem, struct block_journal *j)
+{
+	struct daxctl_ctx *ctx = mem->dev->region->ctx;
+	int i, rc;
+
+	for (i = j->n - 1; i >= 0; i--) {
+		rc = block_write_state(mem, j->e[i].idx, "offline");
+		if (rc && block_state(mem, j->e[i].idx) != BLOCK_OFFLINE)
+			dax_crit(ctx, "%s: memory%lu stays online: offlining it again failed: %s\n",
+				mem->dev->devname, j->e[i].idx, strerror(-rc));
+	}
+	if (j->n)
+		dax_info(ctx, "%s: offlined the %d block%s onlined before the failure\n",
+			 mem->dev->devname, j->n, j->n == 1 ? "" : "s");
+}
+
+static int memory_online(struct daxctl_memory *mem, const char *state,
+			 bool movable)
+{
+	struct online_args args = { state, movable, { NULL, 0, 0 } };
+	int rc;
+
+	rc = memory_for_each_block(mem, online_block, &args);
+	if (rc < 0)
+		undo_online(mem, &args.journal);
+	free(args.journal.e);
+	return rc;
+}
+
 DAXCTL_EXPORT int daxctl_memory_online(struct daxctl_memory *mem)
 {
-	struct online_args args = { "online_movable", true };
-
-	return memory_for_each_block(mem, online_block, &args);
+	return memory_online(mem, "online_movable", true);
 }
 
 DAXCTL_EXPORT int daxctl_memory_online_no_movable(struct daxctl_memory *mem)
 {
-	struct online_args args = { "online_kernel", false };
-
-	return memory_for_each_block(mem, online_block, &args);
+	return memory_online(mem, "online_kernel", false);
 }
 
+/*
+ * The zone is read first (an online block shows exactly one) so that a
+ * failure later can put the block back where it was; then the write,
+ * whose EINVAL means "offline already" or, with removable 0, a kernel
+ * without memory hot-remove.
+ */
 static int offline_block(struct daxctl_memory *mem, unsigned long idx,
 			 void *arg)
 {
 	struct daxctl_ctx *ctx = mem->dev->region->ctx;
-	char path[DAX_PATH_MAX], buf[DAX_ATTR_MAX];
+	struct block_journal *j = arg;
+	char zone[DAX_ATTR_MAX], buf[DAX_ATTR_MAX];
 	int state, rc;
 
-	state = block_state(mem, idx);
-	if (state < 0)
-		return state;
-	if (state == BLOCK_OFFLINE)
-		return 0;
-	if (block_read(mem, idx, "removable", buf, sizeof(buf)) >= 0 &&
-	    strcmp(buf, "0") == 0) {
-		dax_err(ctx, "%s: memory%lu is unremovable\n",
-			mem->dev->devname, idx);
-		return -EOPNOTSUPP;
-	}
-	rc = block_path(mem, idx, "state", path, sizeof(path));
-	if (rc)
-		return rc;
-	rc = dax_write_attr(ctx, path, "offline");
-	if (rc) {
-		if (block_state(mem, idx) == BLOCK_OFFLINE)
+	if (ctx->dry_run) {
+		if (block_state_dry_run(mem, idx) == BLOCK_OFFLINE)
 			return 0;
+		block_write_state(mem, idx, "offline");
+		return 1;
+	}
+	rc = block_read(mem, idx, "valid_zones", zone, sizeof(zone));
+	if (rc < 0)
+		return rc;
+	rc = block_write_state(mem, idx, "offline");
+	if (rc) {
+		state = block_state(mem, idx);
+		if (state == BLOCK_OFFLINE)
+			return 0;
+		if (block_read(mem, idx, "removable", buf, sizeof(buf)) >= 0 &&
+		    strcmp(buf, "0") == 0) {
+			dax_err(ctx, "%s: memory%lu is unremovable (the kernel cannot hot-remove memory)\n",
+				mem->dev->devname, idx);
+			return -EOPNOTSUPP;
+		}
 		dax_err(ctx, "%s: failed to offline memory%lu: %s\n",
 			mem->dev->devname, idx, strerror(-rc));
 		return rc;
 	}
-	return 1;
+	rc = journal_add(j, idx, strcmp(zone, "Movable") == 0);
+	return rc ? rc : 1;
+}
+
+static void undo_offline(struct daxctl_memory *mem, struct block_journal *j)
+{
+	struct daxctl_ctx *ctx = mem->dev->region->ctx;
+	int i, rc;
+
+	for (i = j->n - 1; i >= 0; i--) {
+		rc = block_write_state(mem, j->e[i].idx,
+				       j->e[i].movable ? "online_movable" :
+							 "online_kernel");
+		if (rc && block_state(mem, j->e[i].idx) != BLOCK_ONLINE)
+			dax_crit(ctx, "%s: memory%lu stays offline: onlining it again failed: %s\n",
+				mem->dev->devname, j->e[i].idx, strerror(-rc));
+	}
+	if (j->n)
+		dax_info(ctx, "%s: onlined again the %d block%s offlined before the failure\n",
+			 mem->dev->devname, j->n, j->n == 1 ? "" : "s");
 }
 
 DAXCTL_EXPORT int daxctl_memory_offline(struct daxctl_memory *mem)
 {
-	return memory_for_each_block(mem, offline_block, NULL);
+	struct block_journal j = { NULL, 0, 0 };
+	int rc;
+
+	rc = memory_for_each_block(mem, offline_block, &j);
+	if (rc < 0)
+		undo_offline(mem, &j);
+	free(j.e);
+	return rc;
 }
 
 DAXCTL_EXPORT int daxctl_dev_has_online_memory(struct daxctl_dev *dev)

@@ -27,6 +27,10 @@ static int write_logged(struct daxctl_ctx *ctx, const char *who,
 	return rc;
 }
 
+/*
+ * After a real write the device is re-read; after a dry-run one nothing
+ * changed, so the caller updates the cached values itself.
+ */
 static int dev_write_and_refresh(struct daxctl_dev *dev, const char *attr,
 				 const char *value)
 {
@@ -38,7 +42,8 @@ static int dev_write_and_refresh(struct daxctl_dev *dev, const char *attr,
 		return -EOPNOTSUPP;
 	rc = write_logged(dev->region->ctx, dev->devname, dev->path, attr,
 			  value);
-	dax_dev_refresh(dev);
+	if (!dev->region->ctx->dry_run)
+		dax_dev_refresh(dev);
 	return rc;
 }
 
@@ -46,18 +51,29 @@ DAXCTL_EXPORT int daxctl_dev_set_size(struct daxctl_dev *dev,
 				      unsigned long long size)
 {
 	char buf[32];
+	int rc;
 
 	snprintf(buf, sizeof(buf), "%llu", size);
-	return dev_write_and_refresh(dev, "size", buf);
+	rc = dev_write_and_refresh(dev, "size", buf);
+	if (rc == 0 && dev->region->ctx->dry_run) {
+		dev->size = size;
+		if (size == 0)
+			dax_dev_free_mappings(dev);
+	}
+	return rc;
 }
 
 DAXCTL_EXPORT int daxctl_dev_set_align(struct daxctl_dev *dev,
 				       unsigned long align)
 {
 	char buf[32];
+	int rc;
 
 	snprintf(buf, sizeof(buf), "%lu", align);
-	return dev_write_and_refresh(dev, "align", buf);
+	rc = dev_write_and_refresh(dev, "align", buf);
+	if (rc == 0 && dev->region->ctx->dry_run)
+		dev->align = align;
+	return rc;
 }
 
 DAXCTL_EXPORT int daxctl_dev_set_mapping(struct daxctl_dev *dev,
@@ -65,11 +81,15 @@ DAXCTL_EXPORT int daxctl_dev_set_mapping(struct daxctl_dev *dev,
 					 unsigned long long end)
 {
 	char buf[64];
+	int rc;
 
-	if (end < start)
+	if (!dev || end < start)
 		return -EINVAL;
 	snprintf(buf, sizeof(buf), "%#llx-%#llx", start, end);
-	return dev_write_and_refresh(dev, "mapping", buf);
+	rc = dev_write_and_refresh(dev, "mapping", buf);
+	if (rc == 0 && dev->region->ctx->dry_run)
+		dev->size += end - start + 1;
+	return rc;
 }
 
 static int region_write(struct daxctl_region *region, const char *attr,
@@ -88,6 +108,19 @@ DAXCTL_EXPORT int daxctl_region_create_dev(struct daxctl_region *region)
 	rc = region_write(region, "dax_region/create", "1");
 	if (rc)
 		return rc;
+	if (region->ctx->dry_run) {
+		struct daxctl_dev *seed = daxctl_region_get_dev_seed(region);
+		struct daxctl_dev *dev = dax_dev_new_simulated(region);
+
+		if (!dev)
+			return -ENOMEM;
+		/* the kernel makes the new device the seed if there is none */
+		if (!seed) {
+			region->sim_seed_set = true;
+			region->sim_seed = dev;
+		}
+		return 0;
+	}
 	/* make the new device visible to daxctl_region_get_dev_seed() */
 	if (region->devices_scanned)
 		dax_region_scan_devices(region);
@@ -113,15 +146,6 @@ DAXCTL_EXPORT int daxctl_region_destroy_dev(struct daxctl_region *region,
 	return 0;
 }
 
-static bool driver_loaded(struct daxctl_ctx *ctx, const char *driver)
-{
-	char path[DAX_PATH_MAX];
-
-	return dax_sys_path(ctx, path, sizeof(path), "bus/dax/drivers/%s",
-			    driver) == 0 &&
-	       access(path, F_OK) == 0;
-}
-
 static int driver_write(struct daxctl_ctx *ctx, const char *driver,
 			const char *attr, const char *devname)
 {
@@ -135,11 +159,37 @@ static int driver_write(struct daxctl_ctx *ctx, const char *driver,
 	return dax_write_attr(ctx, path, devname);
 }
 
+/* The writes dev_enable() makes when the kernel accepts each of them. */
+static int dev_enable_dry_run(struct daxctl_dev *dev, const char *driver)
+{
+	struct daxctl_region *region = dev->region;
+	struct daxctl_ctx *ctx = region->ctx;
+
+	if (strcmp(driver, "device_dax") == 0) {
+		driver_write(ctx, driver, "bind", dev->devname);
+	} else {
+		driver_write(ctx, driver, "new_id", dev->devname);
+		driver_write(ctx, driver, "bind", dev->devname);
+	}
+	/* a successful probe of the seed clears it */
+	if (daxctl_region_get_dev_seed(region) == dev) {
+		region->sim_seed_set = true;
+		region->sim_seed = NULL;
+	}
+	dev->sim_driver_set = true;
+	snprintf(dev->sim_driver, sizeof(dev->sim_driver), "%s", driver);
+	if (dev->memory) {
+		dax_memory_free(dev->memory);
+		dev->memory = NULL;
+	}
+	return 0;
+}
+
 static int dev_enable(struct daxctl_dev *dev, const char *driver)
 {
 	struct daxctl_ctx *ctx;
 	char bound[DAX_ATTR_MAX];
-	int rc;
+	int rc, new_id;
 
 	if (!dev)
 		return -EINVAL;
@@ -154,11 +204,19 @@ static int dev_enable(struct daxctl_dev *dev, const char *driver)
 				 bound);
 		return 0;
 	}
-	if (!driver_loaded(ctx, driver)) {
-		dax_err(ctx, "%s: driver %s is not loaded\n", dev->devname,
-			driver);
-		return -ENODEV;
+	if (strcmp(driver, "kmem") == 0) {
+		rc = dax_dev_check_kmem(dev);
+		if (rc)
+			return rc;
 	}
+	rc = dax_driver_load(ctx, driver);
+	if (rc) {
+		dax_err(ctx, "%s: cannot bind %s: the driver is not available\n",
+			dev->devname, driver);
+		return rc;
+	}
+	if (ctx->dry_run)
+		return dev_enable_dry_run(dev, driver);
 	/*
 	 * device_dax matches every device, so bind alone does it. Writing
 	 * its new_id would make the kernel offer *every* unbound device to
@@ -171,12 +229,16 @@ static int dev_enable(struct daxctl_dev *dev, const char *driver)
 	if (strcmp(driver, "device_dax") == 0)
 		rc = driver_write(ctx, driver, "bind", dev->devname);
 	if (rc == -ENODEV) {
-		rc = driver_write(ctx, driver, "new_id", dev->devname);
-		if (rc)
+		new_id = driver_write(ctx, driver, "new_id", dev->devname);
+		if (new_id)
 			dax_dbg(ctx, "%s: %s new_id: %s\n", dev->devname,
-				driver, strerror(-rc));
+				driver, strerror(-new_id));
+		rc = 0;
 		if (dax_dev_driver(dev, bound, sizeof(bound)) != 0)
 			rc = driver_write(ctx, driver, "bind", dev->devname);
+		/* the driver does not match because new_id failed: say why */
+		if (rc == -ENODEV && new_id)
+			rc = new_id;
 	}
 	if (rc)
 		dax_dbg(ctx, "%s: %s bind: %s\n", dev->devname, driver,
@@ -214,14 +276,33 @@ DAXCTL_EXPORT int daxctl_dev_disable(struct daxctl_dev *dev)
 		return -EOPNOTSUPP;
 	if (dax_dev_driver(dev, bound, sizeof(bound)) != 0)
 		return 0;
+	/* a dry run offlines nothing: it cannot check this */
+	if (strcmp(bound, "kmem") == 0 && !ctx->dry_run) {
+		rc = daxctl_dev_has_online_memory(dev);
+		if (rc > 0) {
+			dax_err(ctx, "%s: %d memory block%s online: offline %s before unbinding kmem\n",
+				dev->devname, rc, rc == 1 ? "" : "s",
+				rc == 1 ? "it" : "them");
+			return -EBUSY;
+		}
+	}
 	/* keep a later re-probe from grabbing the device again */
 	driver_write(ctx, bound, "remove_id", dev->devname);
 	rc = driver_write(ctx, bound, "unbind", dev->devname);
+	if (ctx->dry_run) {
+		dev->sim_driver_set = true;
+		dev->sim_driver[0] = '\0';
+		if (dev->memory) {
+			dax_memory_free(dev->memory);
+			dev->memory = NULL;
+		}
+		return 0;
+	}
 	dax_dev_refresh(dev);
 	if (dax_dev_driver(dev, bound, sizeof(bound)) == 0) {
 		dax_err(ctx, "%s: still bound to %s%s%s\n", dev->devname,
 			bound, rc ? ": " : "", rc ? strerror(-rc) : "");
-		return -EBUSY;
+		return rc ? rc : -EBUSY;
 	}
 	return 0;
 }

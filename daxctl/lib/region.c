@@ -305,6 +305,8 @@ DAXCTL_EXPORT struct daxctl_dev *daxctl_region_get_dev_seed(
 	char path[DAX_PATH_MAX], name[DAX_ATTR_MAX];
 	struct daxctl_dev *dev;
 
+	if (region && region->sim_seed_set)
+		return region->sim_seed;
 	if (!region ||
 	    dax_attr_path(path, sizeof(path), region->path, "dax_region/seed") ||
 	    dax_read_attr(region->ctx, path, name, sizeof(name)) <= 0)
