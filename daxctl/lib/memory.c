@@ -442,6 +442,8 @@ static int memory_online(struct daxctl_memory *mem, const char *state,
 	struct online_args args = { state, movable, { NULL, 0, 0 } };
 	int rc;
 
+	if (!mem)
+		return -EINVAL;
 	rc = memory_for_each_block(mem, online_block, &args);
 	if (rc < 0)
 		undo_online(mem, &args.journal);
@@ -524,6 +526,8 @@ DAXCTL_EXPORT int daxctl_memory_offline(struct daxctl_memory *mem)
 	struct block_journal j = { NULL, 0, 0 };
 	int rc;
 
+	if (!mem)
+		return -EINVAL;
 	rc = memory_for_each_block(mem, offline_block, &j);
 	if (rc < 0)
 		undo_offline(mem, &j);
