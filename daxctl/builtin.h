@@ -16,5 +16,15 @@ struct daxctl_ctx;
 int cmd_version(int argc, const char **argv, struct daxctl_ctx *ctx);
 int cmd_list(int argc, const char **argv, struct daxctl_ctx *ctx);
 int cmd_help(int argc, const char **argv, struct daxctl_ctx *ctx);
+int cmd_migrate_device_model(int argc, const char **argv,
+			     struct daxctl_ctx *ctx);
+int cmd_create_device(int argc, const char **argv, struct daxctl_ctx *ctx);
+int cmd_destroy_device(int argc, const char **argv, struct daxctl_ctx *ctx);
+int cmd_reconfigure_device(int argc, const char **argv,
+			   struct daxctl_ctx *ctx);
+int cmd_online_memory(int argc, const char **argv, struct daxctl_ctx *ctx);
+int cmd_offline_memory(int argc, const char **argv, struct daxctl_ctx *ctx);
+int cmd_disable_device(int argc, const char **argv, struct daxctl_ctx *ctx);
+int cmd_enable_device(int argc, const char **argv, struct daxctl_ctx *ctx);
 
 #endif /* _DAXCTL_BUILTIN_H_ */

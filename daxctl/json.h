@@ -3,6 +3,7 @@
 #define _DAXCTL_JSON_H_
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <json-c/json.h>
 
 struct daxctl_region;

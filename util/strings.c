@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/strings.h"
@@ -140,4 +141,35 @@ int natural_cmp(const char *a, const char *b)
 	if (*a == *b)
 		return 0;
 	return *a ? 1 : -1;
+}
+
+int parse_size(const char *s, unsigned long long *out)
+{
+	static const char suffixes[] = "kmgt";
+	unsigned long long v, mult = 1;
+	const char *suffix;
+	size_t len;
+	char *num;
+	int rc;
+
+	if (!s || !*s)
+		return -EINVAL;
+	len = strlen(s);
+	/* none of k, m, g, t is a hex digit: a last one is the suffix */
+	suffix = strchr(suffixes, s[len - 1] | 0x20);
+	if (suffix && *suffix) {
+		mult = 1ULL << ((suffix - suffixes + 1) * 10);
+		len--;
+	}
+	num = strndup(s, len);
+	if (!num)
+		return -ENOMEM;
+	rc = parse_u64(num, 0, &v);
+	free(num);
+	if (rc)
+		return rc;
+	if (v > ULLONG_MAX / mult)
+		return -ERANGE;
+	*out = v * mult;
+	return 0;
 }

@@ -13,6 +13,14 @@
 int parse_u64(const char *s, int base, unsigned long long *out);
 int parse_int(const char *s, int *out);
 
+/*
+ * A size given by the user: decimal or 0x hex, then at most one suffix
+ * k, m, g or t (either case; powers of 1024). Nothing else: no sign, no
+ * blanks, no octal. Returns 0, -EINVAL or -ERANGE; *out untouched on
+ * failure.
+ */
+int parse_size(const char *s, unsigned long long *out);
+
 /* "daxX.Y" exactly (X, Y decimal); fills @region_id and @id on success. */
 bool parse_dax_devname(const char *name, int *region_id, int *id);
 

@@ -123,6 +123,53 @@ static void check_u64(const char *s, int base)
 	}
 }
 
+/*
+ * parse_size(): the parse_u64() base 0 rules on everything but an
+ * optional last k, m, g or t (either case), which multiplies by 2^10,
+ * 2^20, 2^30 or 2^40; a product above 64 bits is -ERANGE.
+ */
+static int model_size(const char *s, unsigned long long *out)
+{
+	size_t len = strlen(s);
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *num;
+	int rc;
+
+	if (len) {
+		switch (s[len - 1]) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		case 't': case 'T': shift = 40; break;
+		}
+	}
+	if (shift)
+		len--;
+	num = strndup(s, len);
+	if (!num)
+		abort();
+	rc = model_u64(num, 0, &v);
+	free(num);
+	if (rc)
+		return rc;
+	if (shift && v > (ULLONG_MAX >> shift))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+static void check_size(const char *s)
+{
+	unsigned long long got = UNTOUCHED, want = UNTOUCHED;
+	int rc = parse_size(s, &got), mrc = model_size(s, &want);
+
+	if (rc != mrc)
+		failed("parse_size(\"%s\") = %d, model %d", s, rc, mrc);
+	if (got != want)
+		failed("parse_size(\"%s\") gave %llu, model %llu", s, got, want);
+}
+
 static void check_int(const char *s)
 {
 	unsigned long long m;
@@ -250,6 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_u64(s, 0);
 	check_u64(s, 10);
 	check_u64(s, 16);
+	check_size(s);
 	check_int(s);
 	check_devname(s);
 

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The machinery shared by the commands that change devices (action.h).
+ * Per device the command returns changed, unchanged or failed; the
+ * command's exit status is the last failure's errno (& 0xff), or 0. The
+ * reference also exits non-zero for "already online" and 0 when nothing
+ * matched; this project does neither (daxctl-interface.md §11, 6 and 7).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <daxctl/libdaxctl.h>
+
+#include "daxctl/action.h"
+#include "daxctl/filter.h"
+#include "util/sysroot.h"
+
+/* The results of this run; one command runs per process. */
+static struct result *results;
+static int nr_results, alloc_results;
+/* What the library last logged at error priority for the current object. */
+static char lib_error[512];
+/*
+ * Whether it logged at critical priority: it could not undo a change, so
+ * the object is neither as before nor as requested.
+ */
+static bool lib_incomplete;
+
+const char *plural(int n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void __attribute__((format(printf, 6, 0)))
+action_log(struct daxctl_ctx *ctx, int priority, const char *file, int line,
+	   const char *fn, const char *format, va_list args)
+{
+	struct action *a = daxctl_get_userdata(ctx);
+	va_list copy;
+
+	(void)file;
+	(void)line;
+	va_copy(copy, args);
+	fprintf(stderr, "libdaxctl: %s: ", fn);
+	vfprintf(stderr, format, args);
+	/* the first error is the cause; later ones are its consequences */
+	if (priority <= LOG_ERR && a && a->current) {
+		if (priority <= LOG_CRIT)
+			lib_incomplete = true;
+		if (!lib_error[0]) {
+			vsnprintf(lib_error, sizeof(lib_error), format, copy);
+			lib_error[strcspn(lib_error, "\n")] = '\0';
+		}
+	}
+	va_end(copy);
+}
+
+static void dry_run_report(struct daxctl_ctx *ctx, const char *path,
+			   const char *value)
+{
+	struct action *a = daxctl_get_userdata(ctx);
+	struct result *res = a ? a->current : NULL;
+	struct json_object *w;
+
+	if (!res)
+		return;
+	if (!a->opts->json_result) {
+		printf("%s: write '%s' to %s\n", res->name, value, path);
+		return;
+	}
+	if (!res->writes && !(res->writes = json_object_new_array()))
+		return;
+	w = json_object_new_object();
+	if (!w)
+		return;
+	json_object_object_add(w, "path", json_object_new_string(path));
+	json_object_object_add(w, "value", json_object_new_string(value));
+	json_object_array_add(res->writes, w);
+}
+
+void action_begin(struct action *a, struct daxctl_ctx *ctx)
+{
+	a->ctx = ctx;
+	a->current = NULL;
+	a->json.human = a->opts->human;
+	a->json.root = NULL;
+	daxctl_set_userdata(ctx, a);
+	daxctl_set_log_fn(ctx, action_log);
+	if (a->opts->verbose)
+		daxctl_set_log_priority(ctx, LOG_DEBUG);
+	if (a->opts->dry_run)
+		daxctl_set_dry_run(ctx, dry_run_report);
+}
+
+struct result *action_result_new(struct action *a, const char *name,
+				 int region_id)
+{
+	struct result *res;
+
+	if (nr_results == alloc_results) {
+		int n = alloc_results ? alloc_results * 2 : 16;
+		struct result *r = realloc(results, (size_t)n * sizeof(*r));
+
+		if (!r)
+			return NULL;
+		results = r;
+		alloc_results = n;
+	}
+	res = &results[nr_results++];
+	memset(res, 0, sizeof(*res));
+	snprintf(res->name, sizeof(res->name), "%s", name);
+	res->region_id = region_id;
+	a->current = res;
+	lib_error[0] = '\0';
+	lib_incomplete = false;
+	return res;
+}
+
+const char *action_lib_error(struct action *a)
+{
+	(void)a;
+	return lib_error;
+}
+
+bool action_lib_incomplete(struct action *a)
+{
+	(void)a;
+	return lib_incomplete;
+}
+
+int action_fail(struct action *a, int err, enum rollback rb,
+		const char *fmt, ...)
+{
+	struct result *res = a->current;
+	char msg[sizeof(res->message)];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	fprintf(stderr, "%s: %s\n", res ? res->name : a->cmd, msg);
+	if (res) {
+		res->outcome = OUTCOME_FAILED;
+		res->err = err;
+		/* the library could not undo its part */
+		if (lib_incomplete && rb == ROLLBACK_RESTORED)
+			rb = ROLLBACK_INCOMPLETE;
+		res->rollback = rb;
+		memcpy(res->message, msg, sizeof(msg));
+	}
+	return err;
+}
+
+void action_left(struct action *a, const char *fmt, ...)
+{
+	struct result *res = a->current;
+	char msg[sizeof(res->left)];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	fprintf(stderr, "%s: %s\n", res ? res->name : a->cmd, msg);
+	if (res)
+		memcpy(res->left, msg, sizeof(msg));
+}
+
+void action_note(struct action *a, const char *fmt, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "%s: ", a->current ? a->current->name : a->cmd);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
+
+void action_verbose(struct action *a, const char *fmt, ...)
+{
+	va_list args;
+
+	if (!a->opts->verbose)
+		return;
+	fprintf(stderr, "%s: ", a->current ? a->current->name : a->cmd);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
+
+bool region_is_dynamic(struct daxctl_region *region)
+{
+	const char *path = daxctl_region_get_path(region);
+	char *create;
+	bool dynamic;
+
+	if (!path || asprintf(&create, "%s/dax_region/create", path) < 0)
+		return false;
+	dynamic = access(create, F_OK) == 0;
+	free(create);
+	return dynamic;
+}
+
+/* "/dev/daxX.Y" names the device; any other path does not. */
+static const char *device_arg_name(const char *arg)
+{
+	const char *dev = sysroot_mountpoint(SYSROOT_DEVFS);
+	size_t len = strlen(dev);
+
+	if (strncmp(arg, dev, len) == 0 && arg[len] == '/' &&
+	    strncmp(arg + len + 1, "dax", 3) == 0)
+		return arg + len + 1;
+	return arg;
+}
+
+bool device_arg_valid(const char *arg)
+{
+	const char *name = device_arg_name(arg);
+
+	/* "X.Y" is fine, ".." or "/" in any form is not */
+	if (!*name || strchr(name, '/'))
+		return false;
+	return filter_dev_valid(name);
+}
+
+static const char *outcome_name(const struct action *a, enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_CHANGED:
+		return a->opts->dry_run ? "would-change" : "changed";
+	case OUTCOME_UNCHANGED:
+		return "unchanged";
+	default:
+		return "failed";
+	}
+}
+
+static const char *rollback_name(enum rollback rb)
+{
+	switch (rb) {
+	case ROLLBACK_RESTORED:
+		return "restored";
+	case ROLLBACK_INCOMPLETE:
+		return "incomplete";
+	default:
+		return "unchanged";
+	}
+}
+
+static struct json_object *result_json(const struct action *a,
+				       struct result *res)
+{
+	struct json_object *obj = json_object_new_object();
+	const char *ename;
+
+	if (!obj)
+		return NULL;
+	if (strncmp(res->name, "dax", 3) == 0)
+		json_object_object_add(obj, "chardev",
+				       json_object_new_string(res->name));
+	json_object_object_add(obj, "region",
+			       json_object_new_int(res->region_id));
+	json_object_object_add(obj, "result",
+			       json_object_new_string(outcome_name(a, res->outcome)));
+	if (res->outcome == OUTCOME_FAILED) {
+		ename = strerrorname_np(-res->err);
+		json_object_object_add(obj, "errno",
+				       json_object_new_string(ename ? ename : "?"));
+		json_object_object_add(obj, "error",
+				       json_object_new_string(res->message));
+		json_object_object_add(obj, "state",
+				       json_object_new_string(rollback_name(res->rollback)));
+		if (res->left[0])
+			json_object_object_add(obj, "left",
+					       json_object_new_string(res->left));
+	}
+	if (res->writes) {
+		json_object_object_add(obj, "writes", res->writes);
+		res->writes = NULL;
+	}
+	if (res->device) {
+		json_object_object_add(obj, "device", res->device);
+		res->device = NULL;
+	}
+	return obj;
+}
+
+int action_finish(struct action *a)
+{
+	struct json_object *out = NULL;
+	int i, changed = 0, rc = 0;
+
+	a->current = NULL;
+	if (a->opts->json_result || (a->prints_device && !a->opts->dry_run))
+		out = json_object_new_array();
+	for (i = 0; i < nr_results; i++) {
+		struct result *res = &results[i];
+
+		if (res->outcome == OUTCOME_CHANGED)
+			changed++;
+		if (res->outcome == OUTCOME_FAILED)
+			rc = res->err;
+		if (!out)
+			continue;
+		if (a->opts->json_result)
+			json_object_array_add(out, result_json(a, res));
+		else if (res->device && res->outcome != OUTCOME_FAILED) {
+			json_object_array_add(out, res->device);
+			res->device = NULL;
+		}
+	}
+	if (out && json_object_array_length(out))
+		json_print(stdout, out);
+	fflush(stdout);
+	json_object_put(out);
+	for (i = 0; i < nr_results; i++) {
+		json_object_put(results[i].device);
+		json_object_put(results[i].writes);
+	}
+	free(results);
+	results = NULL;
+	nr_results = alloc_results = 0;
+
+	fprintf(stderr, "%s %d %s%s\n", a->done, changed,
+		plural(changed, "device", "devices"),
+		a->opts->dry_run ? " (dry run: nothing was changed)" : "");
+	if (rc < 0)
+		fprintf(stderr, "%s: %s\n", a->failed, strerror(-rc));
+	return rc;
+}
+
+/* Every argument as a filter, "/dev/" taken off. */
+static bool dev_selected(struct daxctl_dev *dev, int argc, const char **argv,
+			 int *hits)
+{
+	bool any = false;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (filter_match_dev(dev, device_arg_name(argv[i]))) {
+			hits[i]++;
+			any = true;
+		}
+	}
+	return any;
+}
+
+static void no_match(struct action *a, const char *arg)
+{
+	if (a->opts->region && strcmp(a->opts->region, "all") != 0)
+		fprintf(stderr, "%s: no device matches '%s' in region '%s'\n",
+			a->cmd, arg, a->opts->region);
+	else
+		fprintf(stderr, "%s: no device matches '%s'\n", a->cmd, arg);
+}
+
+int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
+		       const char **argv, const char * const *usage,
+		       const struct option *options)
+{
+	struct daxctl_region *region;
+	struct daxctl_dev *dev, **devs = NULL;
+	int i, n = 0, alloc = 0, rc, *hits, unmatched = 0;
+
+	if (argc == 0) {
+		fprintf(stderr, "  Error: specify a device to %s, or \"all\"\n",
+			a->verb);
+		usage_with_options(usage, options);
+	}
+	for (i = 0; i < argc; i++) {
+		if (!device_arg_valid(argv[i])) {
+			fprintf(stderr, "  Error: invalid device '%s': expected daxX.Y, X.Y, /dev/daxX.Y or all\n",
+				argv[i]);
+			usage_with_options(usage, options);
+		}
+	}
+	if (!filter_region_valid(a->opts->region)) {
+		fprintf(stderr, "  Error: invalid region '%s': expected an id, regionN or all\n",
+			a->opts->region);
+		usage_with_options(usage, options);
+	}
+	hits = calloc((size_t)argc, sizeof(*hits));
+	if (!hits)
+		return -ENOMEM;
+
+	action_begin(a, ctx);
+	daxctl_region_foreach(ctx, region) {
+		if (!filter_match_region(region, a->opts->region))
+			continue;
+		daxctl_dev_foreach(region, dev) {
+			if (!dev_selected(dev, argc, argv, hits))
+				continue;
+			if (n == alloc) {
+				struct daxctl_dev **v;
+
+				alloc = alloc ? alloc * 2 : 16;
+				v = realloc(devs, (size_t)alloc * sizeof(*v));
+				if (!v) {
+					free(devs);
+					free(hits);
+					return -ENOMEM;
+				}
+				devs = v;
+			}
+			devs[n++] = dev;
+		}
+	}
+	for (i = 0; i < argc; i++) {
+		if (hits[i])
+			continue;
+		no_match(a, argv[i]);
+		unmatched++;
+	}
+	free(hits);
+
+	for (i = 0; i < n; i++) {
+		struct result *res;
+
+		dev = devs[i];
+		res = action_result_new(a, daxctl_dev_get_devname(dev),
+					daxctl_region_get_id(daxctl_dev_get_region(dev)));
+		if (!res) {
+			free(devs);
+			return -ENOMEM;
+		}
+		rc = a->run(a, dev, res);
+		if (rc < 0) {
+			if (res->outcome != OUTCOME_FAILED)
+				action_fail(a, rc, ROLLBACK_NONE, "%s",
+					    strerror(-rc));
+		} else {
+			res->outcome = rc == 0 ? OUTCOME_CHANGED :
+						 OUTCOME_UNCHANGED;
+		}
+		a->current = NULL;
+	}
+	free(devs);
+	rc = action_finish(a);
+	/* a name that matched nothing is a failure too, after the rest */
+	if (unmatched && rc == 0) {
+		fprintf(stderr, "%s: %s\n", a->failed, strerror(ENXIO));
+		rc = -ENXIO;
+	}
+	return rc;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Onlining and offlining a device's memory with the notes and failure
+ * reports of online-memory and offline-memory; reconfigure-device uses
+ * them too. Each returns 0 (changed), 1 (already so) or -errno after
+ * action_fail().
+ */
+#ifndef _DAXCTL_MEMORY_OPS_H_
+#define _DAXCTL_MEMORY_OPS_H_
+
+#include <stdbool.h>
+
+struct action;
+struct daxctl_dev;
+struct daxctl_memory;
+
+/* The memory object and its block count, or a failure (devdax mode...). */
+int memory_of(struct action *a, struct daxctl_dev *dev,
+	      struct daxctl_memory **mem, int *total);
+int memory_online_blocks(struct action *a, struct daxctl_memory *mem,
+			 int total, bool movable);
+int memory_offline_blocks(struct action *a, struct daxctl_memory *mem,
+			  int total);
+
+#endif /* _DAXCTL_MEMORY_OPS_H_ */

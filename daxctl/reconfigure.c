@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * daxctl reconfigure-device: change a device's mode (devdax <-> system-ram)
+ * or, on a disabled device of a dynamic region, its size and alignment.
+ *
+ * All or nothing per device: each step that fails undoes the steps before
+ * it, so the device ends either as requested or as it was. When an undo
+ * step is refused too (memory the kernel will not offline), the failure
+ * says exactly where the device was left.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <daxctl/libdaxctl.h>
+
+#include "daxctl/action.h"
+#include "daxctl/builtin.h"
+#include "daxctl/memory-ops.h"
+#include "daxctl/size-option.h"
+#include "util/sysroot.h"
+
+enum mode {
+	MODE_UNSET,
+	MODE_SYSTEM_RAM,
+	MODE_DEVDAX,
+};
+
+struct reconfigure_opts {
+	struct size_option size, align;
+	const char *mode_name;
+	enum mode mode;
+	int no_online;
+	int no_movable;
+	int force;
+};
+
+static void record_device(struct action *a, struct daxctl_dev *dev,
+			  struct result *res)
+{
+	if (!daxctl_get_dry_run(a->ctx))
+		res->device = json_dev(dev, &a->json);
+}
+
+/* Put back the driver @dev had, after it was unbound from it. */
+static int rebind(struct daxctl_dev *dev, const char *driver)
+{
+	if (!driver)
+		return 0;
+	if (strcmp(driver, "device_dax") == 0)
+		return daxctl_dev_enable_devdax(dev);
+	if (strcmp(driver, "kmem") == 0)
+		return daxctl_dev_enable_ram(dev);
+	/* a third-party driver: the library cannot bind it */
+	return -EOPNOTSUPP;
+}
+
+/*
+ * Undo a half-done switch to system-ram: the device is bound to kmem. Its
+ * blocks are all new, so every online one goes offline before kmem may be
+ * unbound (never unbind kmem with online memory: the range would stay
+ * reserved until reboot).
+ */
+static enum rollback undo_system_ram(struct action *a, struct daxctl_dev *dev,
+				     const char *old_driver)
+{
+	struct daxctl_memory *mem = daxctl_dev_get_memory(dev);
+	int rc;
+
+	if (mem && daxctl_memory_offline(mem) < 0) {
+		rc = daxctl_memory_is_online(mem);
+		action_left(a, "left in system-ram mode with %d of %d memory blocks online: they cannot be offlined",
+			    rc, daxctl_memory_num_sections(mem));
+		return ROLLBACK_INCOMPLETE;
+	}
+	if (daxctl_dev_disable(dev) < 0) {
+		action_left(a, "left in system-ram mode (memory offline): kmem could not be unbound");
+		return ROLLBACK_INCOMPLETE;
+	}
+	if (rebind(dev, old_driver) < 0) {
+		action_left(a, "left disabled: rebinding %s failed", old_driver);
+		return ROLLBACK_INCOMPLETE;
+	}
+	return ROLLBACK_RESTORED;
+}
+
+static int to_system_ram(struct action *a, struct daxctl_dev *dev,
+			 struct result *res)
+{
+	struct reconfigure_opts *o = a->priv;
+	const char *driver = daxctl_dev_get_driver(dev);
+	char old_driver[64] = "";
+	struct daxctl_memory *mem;
+	enum rollback rb;
+	int rc, total;
+
+	if (!driver && daxctl_dev_is_enabled(dev))
+		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
+				   "error: device model is dax-class: see daxctl-migrate-device-model(1)");
+	if (driver && strcmp(driver, "kmem") == 0) {
+		action_note(a, "already in system-ram mode");
+		rc = 1;
+		if (!o->no_online) {
+			rc = memory_of(a, dev, &mem, &total);
+			if (rc == 0)
+				rc = memory_online_blocks(a, mem, total,
+							  !o->no_movable);
+		}
+		if (rc >= 0)
+			record_device(a, dev, res);
+		return rc;
+	}
+	if (driver && strcmp(driver, "device_dax") != 0 && !o->force)
+		return action_fail(a, -EBUSY, ROLLBACK_NONE,
+				   "bound to %s: use --force to take it from that driver",
+				   driver);
+	if (!o->force && (!o->no_movable || o->no_online) &&
+	    daxctl_dev_will_auto_online_memory(dev))
+		return action_fail(a, -EBUSY, ROLLBACK_NONE,
+				   "error: kernel policy will auto-online memory, aborting (the kernel, not daxctl, would choose the zone%s; write 'offline' to %s/devices/system/memory/auto_online_blocks, or use --force to accept that)",
+				   o->no_online ? " and online it" : "",
+				   sysroot_mountpoint(SYSROOT_SYSFS));
+	if (daxctl_dev_get_target_node(dev) < 0)
+		return action_fail(a, -EINVAL, ROLLBACK_NONE,
+				   "cannot become system-ram: the platform gave it no target NUMA node, and kmem refuses such a device");
+	if (daxctl_dev_get_size(dev) == 0)
+		return action_fail(a, -ENXIO, ROLLBACK_NONE,
+				   "cannot become system-ram: the device has size 0");
+
+	if (driver) {
+		snprintf(old_driver, sizeof(old_driver), "%s", driver);
+		rc = daxctl_dev_disable(dev);
+		if (rc < 0)
+			return action_fail(a, rc, ROLLBACK_NONE,
+					   "failed to disable: %s", strerror(-rc));
+	}
+	rc = daxctl_dev_enable_ram(dev);
+	if (rc < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", action_lib_error(a));
+		rb = ROLLBACK_RESTORED;
+		if (rebind(dev, *old_driver ? old_driver : NULL) < 0) {
+			action_left(a, "left disabled: binding %s again failed",
+				    old_driver);
+			rb = ROLLBACK_INCOMPLETE;
+		}
+		return action_fail(a, rc, rb, "failed to enable system-ram mode: %s%s%s%s",
+				   strerror(-rc), *why ? " (" : "", why,
+				   *why ? ")" : "");
+	}
+	if (o->no_online) {
+		record_device(a, dev, res);
+		return 0;
+	}
+	mem = daxctl_dev_get_memory(dev);
+	total = mem ? daxctl_memory_num_sections(mem) : -ENXIO;
+	rc = total < 0 ? total :
+	     o->no_movable ? daxctl_memory_online_no_movable(mem) :
+			     daxctl_memory_online(mem);
+	if (rc < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", action_lib_error(a));
+		rb = undo_system_ram(a, dev, *old_driver ? old_driver : NULL);
+		return action_fail(a, rc, rb, "failed to online memory: %s%s%s%s",
+				   strerror(-rc), *why ? " (" : "", why,
+				   *why ? ")" : "");
+	}
+	if (rc < total)
+		action_note(a, "%d of %d memory blocks were onlined by another agent first (kernel policy or udev rule)",
+			    total - rc, total);
+	action_verbose(a, "%d memory %s onlined", rc,
+		       plural(rc, "block", "blocks"));
+	record_device(a, dev, res);
+	return 0;
+}
+
+/* Undo a half-done switch to devdax: back to kmem, memory as it was. */
+static enum rollback undo_devdax(struct action *a, struct daxctl_dev *dev,
+				 bool unbound, int offlined, bool movable)
+{
+	struct daxctl_memory *mem;
+	int rc;
+
+	if (unbound && daxctl_dev_enable_ram(dev) < 0) {
+		action_left(a, "left disabled: kmem could not be bound again");
+		return ROLLBACK_INCOMPLETE;
+	}
+	if (offlined <= 0)
+		return ROLLBACK_RESTORED;
+	mem = daxctl_dev_get_memory(dev);
+	rc = !mem ? -ENXIO : movable ? daxctl_memory_online(mem) :
+				       daxctl_memory_online_no_movable(mem);
+	if (rc < 0) {
+		action_left(a, "left in system-ram mode with its memory offline: onlining it again failed");
+		return ROLLBACK_INCOMPLETE;
+	}
+	return ROLLBACK_RESTORED;
+}
+
+static int to_devdax(struct action *a, struct daxctl_dev *dev,
+		     struct result *res)
+{
+	struct reconfigure_opts *o = a->priv;
+	const char *driver = daxctl_dev_get_driver(dev);
+	char old_driver[64] = "";
+	struct daxctl_memory *mem = NULL;
+	int rc, total, online = 0, offlined = 0;
+	bool movable = true;
+	enum rollback rb;
+
+	if ((!driver && daxctl_dev_is_enabled(dev)) ||
+	    (driver && strcmp(driver, "device_dax") == 0)) {
+		action_note(a, "already in devdax mode");
+		record_device(a, dev, res);
+		return 1;
+	}
+	if (driver && strcmp(driver, "kmem") != 0 && !o->force)
+		return action_fail(a, -EBUSY, ROLLBACK_NONE,
+				   "bound to %s: use --force to take it from that driver",
+				   driver);
+	if (driver && strcmp(driver, "kmem") == 0) {
+		rc = memory_of(a, dev, &mem, &total);
+		if (rc)
+			return rc;
+		online = daxctl_memory_is_online(mem);
+		if (online < 0)
+			return action_fail(a, online, ROLLBACK_NONE,
+					   "failed to determine online state: %s",
+					   strerror(-online));
+		if (online && !o->force) {
+			action_verbose(a, "found %d memory %s online", online,
+				       plural(online, "block", "blocks"));
+			return action_fail(a, -EBUSY, ROLLBACK_NONE,
+					   "%d of %d memory blocks online: offline them first (offline-memory), or use --force",
+					   online, total);
+		}
+		if (online) {
+			movable = daxctl_memory_is_movable(mem) == 1;
+			offlined = daxctl_memory_offline(mem);
+			if (offlined < 0 && action_lib_incomplete(a))
+				action_left(a, "left in system-ram mode with %d of %d memory blocks online",
+					    daxctl_memory_is_online(mem), total);
+			if (offlined < 0)
+				return action_fail(a, offlined, ROLLBACK_RESTORED,
+						   "failed to offline memory: %s%s%s",
+						   strerror(-offlined),
+						   *action_lib_error(a) ? ": " : "",
+						   action_lib_error(a));
+		}
+	}
+	if (driver) {
+		snprintf(old_driver, sizeof(old_driver), "%s", driver);
+		rc = daxctl_dev_disable(dev);
+		if (rc < 0) {
+			rb = strcmp(old_driver, "kmem") == 0 ?
+				     undo_devdax(a, dev, false, offlined, movable) :
+				     ROLLBACK_NONE;
+			return action_fail(a, rc, rb, "failed to disable: %s",
+					   strerror(-rc));
+		}
+	}
+	rc = daxctl_dev_enable_devdax(dev);
+	if (rc < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", action_lib_error(a));
+		if (strcmp(old_driver, "kmem") == 0) {
+			rb = undo_devdax(a, dev, true, offlined, movable);
+		} else if (rebind(dev, *old_driver ? old_driver : NULL) < 0) {
+			action_left(a, "left disabled: binding %s again is not possible here",
+				    old_driver);
+			rb = ROLLBACK_INCOMPLETE;
+		} else {
+			rb = ROLLBACK_RESTORED;
+		}
+		return action_fail(a, rc, rb, "failed to enable devdax mode: %s%s%s%s",
+				   strerror(-rc), *why ? " (" : "", why,
+				   *why ? ")" : "");
+	}
+	record_device(a, dev, res);
+	return 0;
+}
+
+static int resize(struct action *a, struct daxctl_dev *dev, struct result *res)
+{
+	struct reconfigure_opts *o = a->priv;
+	struct daxctl_region *region = daxctl_dev_get_region(dev);
+	unsigned long old_align = daxctl_dev_get_align(dev);
+	const char *driver;
+	int rc;
+
+	if (!region_is_dynamic(region))
+		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
+				   "region %d is static (an NVDIMM namespace or legacy pmem): its devices cannot be resized; change the namespace instead (ndctl)",
+				   daxctl_region_get_id(region));
+	if (daxctl_dev_is_enabled(dev)) {
+		driver = daxctl_dev_get_driver(dev);
+		return action_fail(a, -EBUSY, ROLLBACK_NONE,
+				   "the device is enabled (%s): disable it first (daxctl disable-device %s)",
+				   driver ? driver : "?", daxctl_dev_get_devname(dev));
+	}
+	if ((!o->align.set || o->align.value == old_align) &&
+	    (!o->size.set || o->size.value == daxctl_dev_get_size(dev))) {
+		action_note(a, "already of that %s",
+			    o->size.set ? "size" : "alignment");
+		record_device(a, dev, res);
+		return 1;
+	}
+	if (o->align.set && o->align.value != old_align) {
+		rc = daxctl_dev_set_align(dev, (unsigned long)o->align.value);
+		if (rc < 0)
+			return action_fail(a, rc, ROLLBACK_NONE,
+					   "failed to set the alignment to %s: %s%s",
+					   o->align.arg, strerror(-rc),
+					   rc == -EINVAL ? " (supported: 4k, 2m, 1g, and it must divide every range)" : "");
+	}
+	if (o->size.set) {
+		rc = daxctl_dev_set_size(dev, o->size.value);
+		if (rc < 0) {
+			enum rollback rb = ROLLBACK_NONE;
+
+			if (o->align.set && o->align.value != old_align)
+				rb = daxctl_dev_set_align(dev, old_align) < 0 ?
+					     ROLLBACK_INCOMPLETE : ROLLBACK_RESTORED;
+			return action_fail(a, rc, rb, "failed to set the size to %s: %s%s",
+					   o->size.arg, strerror(-rc),
+					   rc == -ENOSPC ? " (not enough space left in the region)" :
+					   rc == -EINVAL ? " (it must be a multiple of the device's alignment)" : "");
+		}
+	}
+	record_device(a, dev, res);
+	return 0;
+}
+
+static int reconfigure_one(struct action *a, struct daxctl_dev *dev,
+			   struct result *res)
+{
+	struct reconfigure_opts *o = a->priv;
+
+	switch (o->mode) {
+	case MODE_SYSTEM_RAM:
+		return to_system_ram(a, dev, res);
+	case MODE_DEVDAX:
+		return to_devdax(a, dev, res);
+	default:
+		return resize(a, dev, res);
+	}
+}
+
+int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
+{
+	static const char * const usage[] = {
+		"daxctl reconfigure-device [<options>] <device>... | all", NULL
+	};
+	struct action_opts opts = { 0 };
+	struct reconfigure_opts o = { 0 };
+	struct action a = {
+		.cmd = "reconfigure-device",
+		.verb = "reconfigure",
+		.done = "reconfigured",
+		.failed = "error reconfiguring devices",
+		.opts = &opts,
+		.priv = &o,
+		.run = reconfigure_one,
+	};
+	const struct option options[] = {
+		ACTION_OPTS(&opts),
+		OPT_SIZE('s', "size", &o.size,
+			 "new size (dynamic regions, disabled device)"),
+		OPT_SIZE('a', "align", &o.align,
+			 "new alignment: 4k, 2m or 1g (disabled device)"),
+		OPT_STRING('m', "mode", &o.mode_name, "mode",
+			   "system-ram or devdax"),
+		OPT_BOOLEAN('N', "no-online", &o.no_online,
+			    "system-ram: leave the memory offline"),
+		OPT_BOOLEAN(0, "no-movable", &o.no_movable,
+			    "system-ram: online into a kernel zone, not ZONE_MOVABLE"),
+		OPT_BOOLEAN('f', "force", &o.force,
+			    "devdax: offline the memory first; system-ram: ignore the auto-online policy; either: take the device from another driver"),
+		OPT_END(),
+	};
+
+	argc = parse_options(argc, argv, options, usage, 0);
+	if (o.mode_name) {
+		if (strcmp(o.mode_name, "system-ram") == 0)
+			o.mode = MODE_SYSTEM_RAM;
+		else if (strcmp(o.mode_name, "devdax") == 0)
+			o.mode = MODE_DEVDAX;
+		else {
+			fprintf(stderr, "  Error: invalid mode '%s': expected system-ram or devdax\n",
+				o.mode_name);
+			usage_with_options(usage, options);
+		}
+	}
+	if (!o.mode && !o.size.set && !o.align.set) {
+		fprintf(stderr, "  Error: a 'align', 'mode' or 'size' option is required\n");
+		usage_with_options(usage, options);
+	}
+	if (o.mode && (o.size.set || o.align.set)) {
+		fprintf(stderr, "  Error: --mode cannot be combined with --size or --align: resize the disabled device first, then change its mode\n");
+		usage_with_options(usage, options);
+	}
+	if (o.mode == MODE_DEVDAX && o.no_online) {
+		fprintf(stderr, "  Error: --no-online is incompatible with --mode=devdax\n");
+		usage_with_options(usage, options);
+	}
+	a.prints_device = o.mode != MODE_UNSET;
+	return action_run_devices(&a, ctx, argc, argv, usage, options);
+}
