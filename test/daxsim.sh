@@ -34,7 +34,7 @@ daxsim_start() {
 		_sim_skip "no fusermount3 (Debian package fuse3)"
 	_sim_n=$((_sim_n + 1))
 	SIM=$_tmp/sim$_sim_n
-	mkdir "$SIM" || _bail "cannot create $SIM"
+	mkdir -p "$SIM" || _bail "cannot create $SIM"
 	# other users (the non-root tests) must reach the mount point
 	chmod 755 "$_tmp"
 	if ! "$DAXSIM" "$_scn" "$SIM" 2>"$_tmp/daxsim$_sim_n.log"; then

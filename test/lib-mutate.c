@@ -6,6 +6,7 @@
  * afterwards is the new state.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tap.h"
@@ -181,6 +182,65 @@ static void test_null_arguments(void)
 	is_u64(daxctl_memory_get_block_size(NULL), 0, "block_size(NULL)");
 }
 
+static char planned[16][256];
+static int nr_planned;
+
+static void record_write(struct daxctl_ctx *c, const char *path,
+			 const char *value)
+{
+	(void)c;
+	if (nr_planned < 16)
+		snprintf(planned[nr_planned], sizeof(planned[0]), "%s <- %s",
+			 path, value);
+	nr_planned++;
+}
+
+/*
+ * A dry-run context plans a create + size + bind on the same state and
+ * writes nothing: a second, real context sees the region unchanged.
+ */
+static void test_dry_run(void)
+{
+	struct daxctl_region *r;
+	struct daxctl_ctx *dry;
+	struct daxctl_dev *seed;
+	unsigned long long avail;
+
+	is_int(daxctl_set_dry_run(NULL, NULL), -EINVAL, "set_dry_run(NULL)");
+	if (daxctl_new(&dry)) {
+		ok(0, "second context");
+		return;
+	}
+	r = daxctl_region_get_first(dry);
+	avail = daxctl_region_get_available_size(r);
+	is_int(daxctl_get_dry_run(dry), 0, "a context starts real");
+	is_int(daxctl_set_dry_run(dry, record_write), 0, "set_dry_run");
+	is_int(daxctl_get_dry_run(dry), 1, "and is a dry run now");
+	is_int(daxctl_region_create_dev(r), 0, "planned create");
+	seed = daxctl_region_get_dev_seed(r);
+	ok(seed != NULL, "the planned device is the seed");
+	is_int(daxctl_dev_set_size(seed, 128 << 20), 0, "planned size");
+	is_u64(daxctl_dev_get_size(seed), 128 << 20, "its simulated size");
+	is_int(daxctl_dev_enable_devdax(seed), 0, "planned bind");
+	ok(daxctl_dev_get_driver(seed) &&
+	   strcmp(daxctl_dev_get_driver(seed), "device_dax") == 0,
+	   "simulated driver device_dax");
+	ok(daxctl_region_get_dev_seed(r) == NULL,
+	   "binding the seed clears it");
+	is_int(nr_planned, 3, "three writes planned");
+	ok(strstr(planned[0], "/dax_region/create <- 1") != NULL &&
+	   strncmp(planned[0], "/sys/", 5) == 0,
+	   "create, reported without the system root: %s", planned[0]);
+	ok(strstr(planned[1], "/size <- 134217728") != NULL, "then the size");
+	ok(strstr(planned[2], "drivers/device_dax/bind <- ") != NULL,
+	   "then the bind");
+	daxctl_unref(dry);
+
+	r = daxctl_region_get_first(ctx);
+	is_u64(daxctl_region_get_available_size(r), avail,
+	       "nothing was written: the space is still free");
+}
+
 int main(void)
 {
 	struct daxctl_dev *dev1;
@@ -200,6 +260,7 @@ int main(void)
 	dev1 = test_create();
 	test_system_ram();
 	test_destroy(dev1);
+	test_dry_run();
 	test_null_arguments();
 	daxctl_unref(ctx);
 	return tap_done();
