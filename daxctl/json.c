@@ -149,15 +149,18 @@ static void add_memory(struct json_object *obj, struct daxctl_dev *dev,
 		opts->hidden |= JSON_HIDDEN_MEMBLOCKS;
 	if (total < 0)
 		return;
-	online = daxctl_memory_is_online(mem);
+	/*
+	 * The zone check reads each block's state too, and tells whether
+	 * every block is online: the online count needs a pass of its own
+	 * only when some block is not (-ENXIO).
+	 */
+	movable = daxctl_memory_is_movable(mem);
+	online = movable >= 0 ? total : daxctl_memory_is_online(mem);
 	if (online < 0)
 		return;
 	add(obj, "online_memblocks", json_object_new_int(online));
 	add(obj, "total_memblocks", json_object_new_int(total));
-	if (online != total)
-		return;
-	movable = daxctl_memory_is_movable(mem);
-	if (movable >= 0)
+	if (movable >= 0 && online == total)
 		add(obj, "movable", json_object_new_boolean(movable));
 }
 
