@@ -336,16 +336,20 @@ int action_finish(struct action *a)
 }
 
 /* Every argument as a filter, "/dev/" taken off. */
+/* Whether @dev matches an argument; *named when one is not "all". */
 static bool dev_selected(struct daxctl_dev *dev, int argc, const char **argv,
-			 int *hits)
+			 int *hits, bool *named)
 {
 	bool any = false;
 	int i;
 
+	*named = false;
 	for (i = 0; i < argc; i++) {
 		if (filter_match_dev(dev, device_arg_name(argv[i]))) {
 			hits[i]++;
 			any = true;
+			if (strcmp(argv[i], "all") != 0)
+				*named = true;
 		}
 	}
 	return any;
@@ -367,6 +371,7 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 	struct daxctl_region *region;
 	struct daxctl_dev *dev, **devs = NULL;
 	int i, n = 0, alloc = 0, rc, *hits, unmatched = 0;
+	bool named, *by_name = NULL;
 
 	if (argc == 0) {
 		fprintf(stderr, "  Error: specify a device to %s, or \"all\"\n",
@@ -394,20 +399,27 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 		if (!filter_match_region(region, a->opts->region))
 			continue;
 		daxctl_dev_foreach(region, dev) {
-			if (!dev_selected(dev, argc, argv, hits))
+			if (!dev_selected(dev, argc, argv, hits, &named))
 				continue;
 			if (n == alloc) {
 				struct daxctl_dev **v;
+				bool *b;
 
 				alloc = alloc ? alloc * 2 : 16;
 				v = realloc(devs, (size_t)alloc * sizeof(*v));
-				if (!v) {
+				if (v)
+					devs = v;
+				b = realloc(by_name, (size_t)alloc * sizeof(*b));
+				if (b)
+					by_name = b;
+				if (!v || !b) {
 					free(devs);
+					free(by_name);
 					free(hits);
 					return -ENOMEM;
 				}
-				devs = v;
 			}
+			by_name[n] = named;
 			devs[n++] = dev;
 		}
 	}
@@ -427,8 +439,10 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 					daxctl_region_get_id(daxctl_dev_get_region(dev)));
 		if (!res) {
 			free(devs);
+			free(by_name);
 			return -ENOMEM;
 		}
+		res->named = by_name[i];
 		rc = a->run(a, dev, res);
 		if (rc < 0) {
 			if (res->outcome != OUTCOME_FAILED)
@@ -441,6 +455,7 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 		a->current = NULL;
 	}
 	free(devs);
+	free(by_name);
 	rc = action_finish(a);
 	/* a name that matched nothing is a failure too, after the rest */
 	if (unmatched && rc == 0) {

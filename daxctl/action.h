@@ -43,6 +43,7 @@ struct result {
 	enum rollback rollback;
 	struct json_object *device;	/* the device afterwards, or NULL */
 	struct json_object *writes;	/* dry run: the planned writes */
+	bool named;		/* selected by name, not only by "all" */
 };
 
 struct action;

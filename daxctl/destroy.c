@@ -64,12 +64,17 @@ static enum rollback restore(struct action *a, struct daxctl_dev *dev,
 			return ROLLBACK_INCOMPLETE;
 		}
 	}
-	if (driver && strcmp(driver, "device_dax") == 0 &&
-	    daxctl_dev_enable_devdax(dev) < 0) {
-		action_left(a, "left disabled: enabling it again failed");
-		return ROLLBACK_INCOMPLETE;
-	}
-	if (driver && strcmp(driver, "device_dax") != 0) {
+	if (driver && (strcmp(driver, "device_dax") == 0 ||
+		       strcmp(driver, "kmem") == 0)) {
+		rc = strcmp(driver, "kmem") == 0 ?
+			     daxctl_dev_enable_ram(dev) :
+			     daxctl_dev_enable_devdax(dev);
+		if (rc < 0) {
+			action_left(a, "left disabled: binding %s again failed",
+				    driver);
+			return ROLLBACK_INCOMPLETE;
+		}
+	} else if (driver) {
 		action_left(a, "left disabled: it was bound to %s, which daxctl cannot bind again",
 			    driver);
 		return ROLLBACK_INCOMPLETE;

@@ -16,10 +16,19 @@ struct state_opts {
 	int force;
 };
 
-static int refuse_system_ram(struct action *a, struct daxctl_dev *dev)
+/*
+ * A system-ram device is left to reconfigure-device: an error when named,
+ * skipped with a note when only "all" chose it.
+ */
+static int refuse_system_ram(struct action *a, struct daxctl_dev *dev,
+			     struct result *res)
 {
 	if (!daxctl_dev_is_system_ram_capable(dev))
 		return 0;
+	if (!res->named) {
+		action_note(a, "in system-ram mode: left alone");
+		return 1;
+	}
 	return action_fail(a, -ENXIO, ROLLBACK_NONE,
 			   "status operations are only applicable in devdax mode (it is in system-ram mode: use reconfigure-device)");
 }
@@ -30,14 +39,18 @@ static int enable_one(struct action *a, struct daxctl_dev *dev,
 	const char *driver;
 	int rc;
 
-	(void)res;
-	rc = refuse_system_ram(a, dev);
+	rc = refuse_system_ram(a, dev, res);
 	if (rc)
 		return rc;
 	driver = daxctl_dev_get_driver(dev);
 	if (daxctl_dev_is_enabled(dev)) {
 		action_note(a, "already enabled%s%s%s", driver ? " (" : "",
 			    driver ? driver : "", driver ? ")" : "");
+		return 1;
+	}
+	/* "all" means the devices that can be enabled: not idle ones */
+	if (daxctl_dev_get_size(dev) == 0 && !res->named) {
+		action_verbose(a, "size 0: skipped");
 		return 1;
 	}
 	if (daxctl_dev_get_size(dev) == 0)
@@ -62,8 +75,7 @@ static int disable_one(struct action *a, struct daxctl_dev *dev,
 	const char *driver;
 	int rc;
 
-	(void)res;
-	rc = refuse_system_ram(a, dev);
+	rc = refuse_system_ram(a, dev, res);
 	if (rc)
 		return rc;
 	if (!daxctl_dev_is_enabled(dev)) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daxctl/builtin.h"
@@ -66,6 +67,14 @@ int cmd_migrate_device_model(int argc, const char **argv,
 		}
 	}
 	if (dry_run) {
+		struct stat st;
+
+		/* what the real run would find in its way */
+		if (lstat(link, &st) == 0) {
+			fprintf(stderr, "  Error: cannot install %s: %s\n",
+				MODPROBE_LINK, strerror(EEXIST));
+			return 1;
+		}
 		printf("symlink %s -> %s\n", MODPROBE_LINK, MODPROBE_SNIPPET);
 		fprintf(stderr, " dry run: nothing was changed\n");
 		return 0;

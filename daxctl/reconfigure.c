@@ -178,7 +178,8 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 
 /* Undo a half-done switch to devdax: back to kmem, memory as it was. */
 static enum rollback undo_devdax(struct action *a, struct daxctl_dev *dev,
-				 bool unbound, int offlined, bool movable)
+				 bool unbound, int offlined, bool all_online,
+				 bool movable)
 {
 	struct daxctl_memory *mem;
 	int rc;
@@ -189,6 +190,16 @@ static enum rollback undo_devdax(struct action *a, struct daxctl_dev *dev,
 	}
 	if (offlined <= 0)
 		return ROLLBACK_RESTORED;
+	/*
+	 * Only a device whose blocks were all online can be put back
+	 * exactly: which of a partly online device's blocks were online is
+	 * not known any more.
+	 */
+	if (!all_online) {
+		action_left(a, "left in system-ram mode with its memory offline (%d blocks were online before)",
+			    offlined);
+		return ROLLBACK_INCOMPLETE;
+	}
 	mem = daxctl_dev_get_memory(dev);
 	rc = !mem ? -ENXIO : movable ? daxctl_memory_online(mem) :
 				       daxctl_memory_online_no_movable(mem);
@@ -206,7 +217,7 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 	const char *driver = daxctl_dev_get_driver(dev);
 	char old_driver[64] = "";
 	struct daxctl_memory *mem = NULL;
-	int rc, total, online = 0, offlined = 0;
+	int rc, total = 0, online = 0, offlined = 0;
 	bool movable = true;
 	enum rollback rb;
 
@@ -224,7 +235,18 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 		rc = memory_of(a, dev, &mem, &total);
 		if (rc)
 			return rc;
-		online = daxctl_memory_is_online(mem);
+		/*
+		 * With --force the zone is needed for a later undo; its check
+		 * also tells whether every block is online, which saves the
+		 * separate count.
+		 */
+		rc = o->force ? daxctl_memory_is_movable(mem) : -ENXIO;
+		if (rc >= 0) {
+			movable = rc == 1;
+			online = total;
+		} else {
+			online = daxctl_memory_is_online(mem);
+		}
 		if (online < 0)
 			return action_fail(a, online, ROLLBACK_NONE,
 					   "failed to determine online state: %s",
@@ -237,7 +259,6 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 					   online, total);
 		}
 		if (online) {
-			movable = daxctl_memory_is_movable(mem) == 1;
 			offlined = daxctl_memory_offline(mem);
 			if (offlined < 0 && action_lib_incomplete(a))
 				action_left(a, "left in system-ram mode with %d of %d memory blocks online",
@@ -255,7 +276,8 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 		rc = daxctl_dev_disable(dev);
 		if (rc < 0) {
 			rb = strcmp(old_driver, "kmem") == 0 ?
-				     undo_devdax(a, dev, false, offlined, movable) :
+				     undo_devdax(a, dev, false, offlined,
+						 online == total, movable) :
 				     ROLLBACK_NONE;
 			return action_fail(a, rc, rb, "failed to disable: %s",
 					   strerror(-rc));
@@ -267,7 +289,8 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 
 		snprintf(why, sizeof(why), "%s", action_lib_error(a));
 		if (strcmp(old_driver, "kmem") == 0) {
-			rb = undo_devdax(a, dev, true, offlined, movable);
+			rb = undo_devdax(a, dev, true, offlined,
+					 online == total, movable);
 		} else if (rebind(dev, *old_driver ? old_driver : NULL) < 0) {
 			action_left(a, "left disabled: binding %s again is not possible here",
 				    old_driver);
@@ -295,6 +318,9 @@ static int resize(struct action *a, struct daxctl_dev *dev, struct result *res)
 		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
 				   "region %d is static (an NVDIMM namespace or legacy pmem): its devices cannot be resized; change the namespace instead (ndctl)",
 				   daxctl_region_get_id(region));
+	if (daxctl_dev_is_system_ram_capable(dev))
+		return action_fail(a, -EBUSY, ROLLBACK_NONE,
+				   "the device is in system-ram mode: make it devdax (reconfigure-device -m devdax), disable it, then resize it");
 	if (daxctl_dev_is_enabled(dev)) {
 		driver = daxctl_dev_get_driver(dev);
 		return action_fail(a, -EBUSY, ROLLBACK_NONE,

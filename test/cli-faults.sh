@@ -183,6 +183,10 @@ fault_case destroy-delete-undo "region delete, then mapping" \
 	"[{\"write\":\"$reg/delete\",\"errno\":\"EIO\"},{\"write\":\"*/dax0.2/mapping\",\"errno\":\"EIO\"}]" \
 	"create-device -s 128M" destroy-device -f dax0.2
 
+fault_case destroy-kmem-delete "region delete, kmem device" \
+	"[{\"write\":\"$reg/delete\",\"errno\":\"EIO\"}]" \
+	"offline-memory dax0.1" destroy-device -f dax0.1
+
 # ---- reconfigure-device -a/-s on a disabled device: align, then size
 fault_case resize-size "size" \
 	'[{"write":"*/dax0.0/size","nth":1,"errno":"EIO"}]' \

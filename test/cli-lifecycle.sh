@@ -156,6 +156,7 @@ check_output cli-lifecycle-destroy
 # ---- reconfigure-device -s / -a ----
 start lifecycle
 run "enabled" reconfigure-device -s 256M dax0.0
+run "system-ram" reconfigure-device -s 128M dax0.1
 run "" disable-device dax0.0
 dry_run reconfigure-device -s 256M -a 4k dax0.0
 run "" reconfigure-device -s 256M dax0.0
@@ -181,6 +182,7 @@ run "" create-device -s 128M
 run "" disable-device dax0.2
 run "" reconfigure-device -s 0 dax0.2
 run "0-size" enable-device dax0.2
+run "all: idle devices are not candidates" enable-device all
 stop
 check_output cli-lifecycle-state
 
@@ -218,6 +220,7 @@ run "already" --sysroot "$root" migrate-device-model
 rm "$root$link"
 echo "# mine" > "$root$link"
 run "someone else's file" --sysroot "$root" migrate-device-model
+run "dry run sees it too" --sysroot "$root" migrate-device-model --dry-run
 [ "$(cat "$root$link")" = "# mine" ]
 tap_result $? "someone else's file is left alone"
 sed -i -e "s|$sysconf/|\$SYSCONFDIR/|g" -e "s|$datadir/|\$DATADIR/|g" "$_out"
