@@ -42,15 +42,27 @@ runs=5
 devs_big=10000
 devs_mid=1000
 blocks=100000
+mem_blocks=8192
 if [ $quick = 1 ]; then
 	runs=1
 	devs_big=2000
 	devs_mid=200
 	blocks=10000
+	mem_blocks=512
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/daxctl-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# the table is built in a pipeline's subshell: mount points go to a file
+cleanup() {
+	local m
+	if [ -f "$work/mounts" ]; then
+		while read -r m; do
+			fusermount3 -u "$m" 2>/dev/null || true
+		done < "$work/mounts"
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
 # The real binary, not libtool's wrapper, with the library preloaded by
 # path: the dynamic loader then opens it once, as it would an installed
 # library, instead of searching a library path (~20 extra syscalls).
@@ -85,6 +97,49 @@ scenario() {
 		EOF
 	fi
 	"$daxsim" --dump "$work/$name.json" "$work/$name"
+}
+
+# sim_scenario NAME DEVICE_BLOCKS UNRELATED_BLOCKS DRIVER MEMORY: one hmem
+# device of DEVICE_BLOCKS 128 MiB blocks bound to DRIVER (kmem: blocks in
+# state MEMORY), next to UNRELATED_BLOCKS online blocks on the same node;
+# mounted on the emulator, since memory operations need its answers
+sim_scenario() {
+	local name=$1 nblocks=$2 extra=$3 driver=$4 memory=$5
+	cat > "$work/$name.json" <<-EOF
+	{ "memory": { "block_size": "128M", "ram": [
+	    { "node": 0, "start": "0", "size": "2G" },
+	    { "node": 0, "start": "0x40000000000", "size": "$((extra * 128 + 128))M" } ] },
+	  "regions": [ { "kind": "hmem", "id": 0, "start": "0x10000000000",
+	    "size": "$((nblocks * 128))M",
+	    "devices": [ { "id": 0, "size": "$((nblocks * 128))M",
+	                   "driver": "$driver", "memory": "$memory" } ] } ] }
+	EOF
+	mkdir -p "$work/$name"
+	"$daxsim" "$work/$name.json" "$work/$name"
+	echo "$work/$name" >> "$work/mounts"
+}
+
+# measure_toggle TREE UNITS LABEL_A "ARGS_A" LABEL_B "ARGS_B": two commands
+# that undo each other (online / offline), run alternately; one row each
+measure_toggle() {
+	local tree=$1 units=$2 la=$3 aa=$4 lb=$5 ab=$6
+	local ta=() tb=() i start
+	for i in $(seq "$runs"); do
+		start=$EPOCHREALTIME
+		"$real" --sysroot "$tree" $aa >/dev/null 2>&1
+		ta+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.4f", b - a}')")
+		start=$EPOCHREALTIME
+		"$real" --sysroot "$tree" $ab >/dev/null 2>&1
+		tb+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.4f", b - a}')")
+	done
+	/usr/bin/time -f "%M" -o "$work/time.a" "$real" --sysroot "$tree" $aa >/dev/null 2>&1
+	/usr/bin/time -f "%M" -o "$work/time.b" "$real" --sysroot "$tree" $ab >/dev/null 2>&1
+	strace -c -f -o "$work/strace.a" "$real" --sysroot "$tree" $aa >/dev/null 2>&1
+	strace -c -f -o "$work/strace.b" "$real" --sysroot "$tree" $ab >/dev/null 2>&1
+	row "$la" "/block" "$units" "$(printf '%s\n' "${ta[@]}" | median)" \
+		"$(awk '/ total$/ {print $4}' "$work/strace.a")" "$(cat "$work/time.a")"
+	row "$lb" "/block" "$units" "$(printf '%s\n' "${tb[@]}" | median)" \
+		"$(awk '/ total$/ {print $4}' "$work/strace.b")" "$(cat "$work/time.b")"
 }
 
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
@@ -170,8 +225,20 @@ measure_reference() {
 	measure "list -D, kmem device (8 blocks) + $blocks unrelated blocks" "/own block" 8 "$work/kmem" list -D
 	scenario kmem0 0 1
 	measure "list -D, kmem device (8 blocks) + 1 unrelated block" "/own block" 8 "$work/kmem0" list -D
-	echo "| online-memory / offline-memory, 8,192 blocks | not measured: the command does not exist yet | | | |"
-	echo "| reconfigure-device -m system-ram, 8,192 blocks | not measured: the command does not exist yet | | | |"
+	# memory operations, on the emulator (times include its FUSE round
+	# trips; the system-call counts are daxctl's own)
+	sim_scenario ram "$mem_blocks" 1 kmem offline
+	measure_toggle "$work/ram" "$mem_blocks" \
+		"online-memory, $mem_blocks blocks" "online-memory dax0.0" \
+		"offline-memory, $mem_blocks blocks" "offline-memory dax0.0"
+	sim_scenario ramx "$mem_blocks" "$blocks" kmem offline
+	measure_toggle "$work/ramx" "$mem_blocks" \
+		"online-memory, $mem_blocks blocks + $blocks unrelated" "online-memory dax0.0" \
+		"offline-memory, $mem_blocks blocks + $blocks unrelated" "offline-memory dax0.0"
+	sim_scenario dax "$mem_blocks" 1 device_dax ""
+	measure_toggle "$work/dax" "$mem_blocks" \
+		"reconfigure-device -m system-ram, $mem_blocks blocks" "reconfigure-device -m system-ram dax0.0" \
+		"reconfigure-device -m devdax -f, $mem_blocks blocks" "reconfigure-device -m devdax -f dax0.0"
 } | tee "$work/table"
 
 if [ $quick = 0 ]; then
