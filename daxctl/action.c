@@ -18,6 +18,7 @@
 
 #include "daxctl/action.h"
 #include "daxctl/filter.h"
+#include "daxctl/lock.h"
 #include "util/sysroot.h"
 
 /* The results of this run; one command runs per process. */
@@ -81,6 +82,20 @@ static void dry_run_report(struct daxctl_ctx *ctx, const char *path,
 	json_object_object_add(w, "path", json_object_new_string(path));
 	json_object_object_add(w, "value", json_object_new_string(value));
 	json_object_array_add(res->writes, w);
+}
+
+int action_lock(struct action *a)
+{
+	int rc;
+
+	/* a dry run changes nothing: like list, it never waits */
+	if (a->opts->dry_run)
+		return 0;
+	rc = mutation_lock(a->cmd);
+	if (rc < 0)
+		fprintf(stderr, "%s: cannot lock out other daxctl runs: %s\n",
+			a->cmd, strerror(-rc));
+	return rc;
 }
 
 void action_begin(struct action *a, struct daxctl_ctx *ctx)
@@ -390,6 +405,11 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 			a->opts->region);
 		usage_with_options(usage, options);
 	}
+	/* before the first look at the devices, so that what is seen is
+	 * what the other run left */
+	rc = action_lock(a);
+	if (rc < 0)
+		return rc;
 	hits = calloc((size_t)argc, sizeof(*hits));
 	if (!hits)
 		return -ENOMEM;

@@ -99,6 +99,13 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 		       const struct option *options);
 
 /*
+ * Wait until no other daxctl run is changing devices (lock.h); nothing
+ * for a dry run. Done by action_run_devices(); create-device calls it
+ * before it looks at the regions.
+ */
+int action_lock(struct action *a);
+
+/*
  * For commands that are not per device (create-device): set up logging,
  * the dry run and the results; then action_result_new() per object and
  * action_finish() for the report and the exit status.

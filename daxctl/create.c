@@ -270,6 +270,11 @@ int cmd_create_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 		}
 	}
 
+	rc = action_lock(&a);
+	if (rc < 0) {
+		device_input_free(&o.layout);
+		return rc;
+	}
 	daxctl_region_foreach(ctx, region) {
 		struct daxctl_region **v;
 
