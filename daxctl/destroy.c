@@ -13,6 +13,7 @@
 
 #include "daxctl/action.h"
 #include "daxctl/builtin.h"
+#include "daxctl/memory-ops.h"
 
 struct destroy_opts {
 	int force;
@@ -66,8 +67,9 @@ static enum rollback restore(struct action *a, struct daxctl_dev *dev,
 	}
 	if (driver && (strcmp(driver, "device_dax") == 0 ||
 		       strcmp(driver, "kmem") == 0)) {
+		/* a kmem device is destroyed only with its memory offline */
 		rc = strcmp(driver, "kmem") == 0 ?
-			     daxctl_dev_enable_ram(dev) :
+			     kmem_rebind_offline(dev) :
 			     daxctl_dev_enable_devdax(dev);
 		if (rc < 0) {
 			action_left(a, "left disabled: binding %s again failed",

@@ -22,4 +22,11 @@ int memory_online_blocks(struct action *a, struct daxctl_memory *mem,
 int memory_offline_blocks(struct action *a, struct daxctl_memory *mem,
 			  int total);
 
+/*
+ * Bind kmem again in an undo, for a device whose memory was offline:
+ * whatever the kernel's auto-online policy onlines is offlined again.
+ * Returns 0 or -errno.
+ */
+int kmem_rebind_offline(struct daxctl_dev *dev);
+
 #endif /* _DAXCTL_MEMORY_OPS_H_ */

@@ -103,6 +103,21 @@ int memory_offline_blocks(struct action *a, struct daxctl_memory *mem,
 	return 0;
 }
 
+int kmem_rebind_offline(struct daxctl_dev *dev)
+{
+	struct daxctl_memory *mem;
+	int rc;
+
+	rc = daxctl_dev_enable_ram(dev);
+	if (rc < 0)
+		return rc;
+	mem = daxctl_dev_get_memory(dev);
+	if (!mem)
+		return -ENXIO;
+	rc = daxctl_memory_offline(mem);
+	return rc < 0 ? rc : 0;
+}
+
 static int online_one(struct action *a, struct daxctl_dev *dev,
 		      struct result *res)
 {

@@ -184,7 +184,8 @@ static enum rollback undo_devdax(struct action *a, struct daxctl_dev *dev,
 	struct daxctl_memory *mem;
 	int rc;
 
-	if (unbound && daxctl_dev_enable_ram(dev) < 0) {
+	if (unbound && (offlined > 0 ? daxctl_dev_enable_ram(dev) :
+				       kmem_rebind_offline(dev)) < 0) {
 		action_left(a, "left disabled: kmem could not be bound again");
 		return ROLLBACK_INCOMPLETE;
 	}
