@@ -232,6 +232,9 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 		return action_fail(a, -EBUSY, ROLLBACK_NONE,
 				   "bound to %s: use --force to take it from that driver",
 				   driver);
+	if (!driver && daxctl_dev_get_size(dev) == 0)
+		return action_fail(a, -ENXIO, ROLLBACK_NONE,
+				   "cannot enable devdax mode: the device has size 0 (give it one with reconfigure-device -s)");
 	if (driver && strcmp(driver, "kmem") == 0) {
 		rc = memory_of(a, dev, &mem, &total);
 		if (rc)
@@ -366,6 +369,12 @@ static int reconfigure_one(struct action *a, struct daxctl_dev *dev,
 {
 	struct reconfigure_opts *o = a->priv;
 
+	/* "all" means the devices that can take a mode: not idle ones */
+	if (o->mode != MODE_UNSET && daxctl_dev_get_size(dev) == 0 &&
+	    !res->named) {
+		action_verbose(a, "size 0: skipped");
+		return 1;
+	}
 	switch (o->mode) {
 	case MODE_SYSTEM_RAM:
 		return to_system_ram(a, dev, res);

@@ -190,6 +190,16 @@ for kind in $KERNEL_KINDS; do
 		fi
 	done < "$g/cases.tsv"
 
+	# (e) our lifecycle commands (guest/lifecycle.sh writes lifecycle.tsv:
+	# CHECK<TAB>0|1<TAB>detail)
+	if [ -s "$g/lifecycle.tsv" ]; then
+		while IFS='	' read -r check res_ detail; do
+			tap "$res_" "$kind: lifecycle: $check${detail:+ ($detail)}"
+		done < "$g/lifecycle.tsv"
+	else
+		notok "$kind: the lifecycle suite ran"
+	fi
+
 	# (d) consumers, when they ran (guest/consumers.sh writes consumers.tsv:
 	# STAGE<TAB>CHECK<TAB>0|1<TAB>detail)
 	if [ -s "$g/consumers.tsv" ]; then

@@ -183,6 +183,8 @@ run "" disable-device dax0.2
 run "" reconfigure-device -s 0 dax0.2
 run "0-size" enable-device dax0.2
 run "all: idle devices are not candidates" enable-device all
+run "0-size" reconfigure-device -m devdax dax0.2
+run "all: idle devices are not candidates" reconfigure-device -m devdax all
 stop
 check_output cli-lifecycle-state
 

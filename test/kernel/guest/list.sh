@@ -145,6 +145,9 @@ if "$NDCTL" list -R 2>/dev/null | grep -q '"dev"'; then
 	fi
 fi
 
+# ---- our own lifecycle commands, from the state reached above
+[ -f lifecycle.sh ] && . ./lifecycle.sh
+
 echo "$SETUP_BAD" > "$OUT/setup-failures"
 vmt_finish > /dev/null
 exit "$SETUP_BAD"

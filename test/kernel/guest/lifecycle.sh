@@ -1,0 +1,136 @@
+# lifecycle.sh -- sourced by list.sh at its end: OUR daxctl changes the
+# devices on the real kernel, every command and the refusals the kernel
+# gives, with the exit code and the resulting state checked here.
+# Results: $VMTEST_OUT/lifecycle.tsv, CHECK<TAB>0|1<TAB>detail (0 = as
+# expected), and every run recorded by lib.sh as l-NAME.
+
+_lres() { # CHECK RESULT DETAIL
+	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$OUT/lifecycle.tsv"
+}
+
+# lc RC NAME ARGS...: run ours, expect exit RC
+lc() {
+	l_rc=$1 l_name=$2
+	shift 2
+	vmt_run any "l-$l_name" ours "$@"
+	l_got=$VMT_LAST_RC
+	[ "$l_got" = "$l_rc" ] && r=0 || r=1
+	_lres "$l_name: daxctl $(vmt_quote "$@"): exit $l_rc" $r \
+		"$( [ $r = 0 ] || echo "got $l_got: $(head -n 3 "$(dirname "$VMT_LAST_OUT")/stderr" | tr '\n' ' ')")"
+	cp "$VMT_LAST_OUT" /tmp/lc.out 2>/dev/null
+}
+
+# chk NAME CONDITION...: a state check (a shell command, 0 = holds)
+chk() {
+	c_name=$1
+	shift
+	if eval "$@" > /dev/null 2>&1; then r=0; else r=1; fi
+	_lres "$c_name" $r "$( [ $r = 0 ] || echo "not: $*")"
+}
+
+state() { ours list -RDMi 2>/dev/null; cat /sys/devices/system/memory/memory*/state 2>/dev/null; }
+memtotal() { awk '/^MemTotal:/ {print $2}' /proc/meminfo; }
+dev_field() { # DEV FIELD
+	ours list -d "$1" -i | jq -r ".[0].$2 | tostring"
+}
+# dry_run NAME ARGS...: ours with --dry-run changes nothing
+dry_run() {
+	d_name=$1
+	shift
+	state > /tmp/dry.before
+	lc 0 "$d_name" "$@" --dry-run
+	state > /tmp/dry.after
+	chk "$d_name: --dry-run changed nothing" cmp -s /tmp/dry.before /tmp/dry.after
+}
+
+run_lifecycle() {
+	: > "$OUT/lifecycle.tsv"
+	vmt_note "lifecycle: auto_online_blocks=$(cat /sys/devices/system/memory/auto_online_blocks) block_size=$(cat /sys/devices/system/memory/block_size_bytes)"
+	# back to devdax from whatever list.sh left (system-ram, memory
+	# online or offline)
+	lc 0 reset reconfigure-device -m devdax -f all
+	mem0=$(memtotal)
+
+	if [ -n "$DYN" ]; then
+		R=$DYN
+		lc 0 destroy-all destroy-device -f -r "$R" all
+		chk "region $R is empty" "[ \$(ours list -R -r $R | jq '.[0].available_size') = \$(ours list -R -r $R | jq '.[0].size') ]"
+		dry_run dry-create create-device -r "$R" -s 256M
+		lc 0 create256 create-device -r "$R" -s 256M
+		D1=$(jq -r '.[0].chardev' /tmp/lc.out)
+		chk "create256: $D1 is 256M devdax" "[ \"\$(dev_field $D1 size) \$(dev_field $D1 mode)\" = '268435456 devdax' ]"
+		lc 0 create128-4k create-device -r "$R" -s 128M -a 4k
+		D2=$(jq -r '.[0].chardev' /tmp/lc.out)
+		chk "create128-4k: $D2 has align 4096" "[ \$(dev_field $D2 align) = 4096 ]"
+		lc 240 resize-enabled reconfigure-device -s 128M "$D1"
+		dry_run dry-disable disable-device "$D1"
+		lc 0 disable disable-device "$D1"
+		chk "disable: $D1 disabled" "[ \$(dev_field $D1 state) = disabled ]"
+		lc 234 resize-unaligned reconfigure-device -s 3M "$D1"
+		lc 228 resize-oversize reconfigure-device -s 4G "$D1"
+		lc 234 align-unsupported reconfigure-device -a 8k "$D1"
+		dry_run dry-shrink reconfigure-device -s 128M "$D1"
+		lc 0 shrink reconfigure-device -s 128M "$D1"
+		chk "shrink: $D1 is 128M" "[ \$(dev_field $D1 size) = 134217728 ]"
+		dry_run dry-enable enable-device "$D1"
+		lc 0 enable enable-device "$D1"
+		lc 0 enable-again enable-device "$D1"
+		# the hole left by the shrink and the space after D2: two ranges
+		lc 0 create-holes create-device -r "$R" -s 256M
+		D3=$(jq -r '.[0].chardev' /tmp/lc.out)
+		chk "create-holes: $D3 has two ranges" "[ \$(ours list -M -d $D3 | jq '.[0].mappings | length') = 2 ]"
+		ours list -M -d "$D3" | jq '.[0]' > /tmp/d3.json
+		jq -c '[.mappings[] | [.start, .end]]' /tmp/d3.json > /tmp/d3.ranges
+		lc 250 destroy-active destroy-device "$D3"
+		dry_run dry-destroy destroy-device -f "$D3"
+		lc 0 destroy destroy-device -f "$D3"
+		dry_run dry-input create-device --input /tmp/d3.json
+		lc 0 create-input create-device --input /tmp/d3.json
+		D4=$(jq -r '.[0].chardev' /tmp/lc.out)
+		chk "create-input: $D4 has the same ranges" "[ \"\$(ours list -M -d $D4 | jq -c '[.[0].mappings[] | [.start, .end]]')\" = \"\$(cat /tmp/d3.ranges)\" ]"
+		lc 0 destroy-id0 destroy-device -f "dax$R.0"
+		chk "dax$R.0 stays" "[ -e /sys/bus/dax/devices/dax$R.0 ]"
+		SR=$D1
+	else
+		SR=$(ours list -D | jq -r '.[0].chardev // empty')
+		[ -n "$SR" ] || return 0
+		lc 161 static-resize reconfigure-device -s 64M "$SR"
+		lc 161 static-destroy destroy-device -f "$SR"
+	fi
+
+	# system-ram, online and offline, on $SR
+	blocks=$(ours list -d "$SR" -M | jq '[.[0].mappings[] | .size] | add')
+	dry_run dry-sysram reconfigure-device -m system-ram "$SR"
+	lc 0 sysram reconfigure-device -m system-ram "$SR"
+	n=$(dev_field "$SR" total_memblocks)
+	bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
+	chk "sysram: all $n blocks online, movable" "[ \"\$(dev_field $SR online_memblocks) \$(dev_field $SR movable)\" = '$n true' ]"
+	chk "sysram: MemTotal grew by $n blocks" "[ \$(( \$(memtotal) - $mem0 )) = \$(( $n * $bs / 1024 )) ]"
+	lc 0 sysram-again reconfigure-device -m system-ram "$SR"
+	dry_run dry-offline offline-memory "$SR"
+	lc 0 offline offline-memory "$SR"
+	chk "offline: MemTotal is back" "[ \$(memtotal) = $mem0 ]"
+	lc 0 offline-again offline-memory "$SR"
+	lc 0 online-nomovable online-memory --no-movable "$SR"
+	chk "online-nomovable: in a kernel zone" "[ \$(dev_field $SR movable) = false ]"
+	lc 240 devdax-online reconfigure-device -m devdax "$SR"
+	lc 0 devdax-force reconfigure-device -m devdax -f "$SR"
+	chk "devdax-force: devdax, MemTotal back" "[ \"\$(dev_field $SR mode) \$(memtotal)\" = 'devdax $mem0' ]"
+	lc 0 sysram-N reconfigure-device -m system-ram -N "$SR"
+	chk "sysram-N: no block online" "[ \$(dev_field $SR online_memblocks) = 0 ]"
+	lc 0 online online-memory "$SR"
+	chk "online: movable" "[ \$(dev_field $SR movable) = true ]"
+	lc 0 offline2 offline-memory "$SR"
+	lc 0 devdax reconfigure-device -m devdax "$SR"
+	lc 0 sysram-nomovable reconfigure-device -m system-ram --no-movable "$SR"
+	chk "sysram-nomovable: kernel zone" "[ \$(dev_field $SR movable) = false ]"
+	lc 250 disable-sysram disable-device "$SR"
+	lc 0 devdax-force2 reconfigure-device -m devdax -f "$SR"
+	chk "end: MemTotal back" "[ \$(memtotal) = $mem0 ]"
+	chk "end: no kmem range left in /proc/iomem" "! grep -q 'System RAM (kmem)' /proc/iomem"
+	lc 0 disable-end disable-device "$SR"
+	lc 0 enable-end enable-device "$SR"
+	: "$blocks"
+}
+
+run_lifecycle
