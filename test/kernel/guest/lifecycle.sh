@@ -20,6 +20,24 @@ lc() {
 	cp "$VMT_LAST_OUT" /tmp/lc.out 2>/dev/null
 }
 
+# lc_or_busy NAME DEV BLOCKS ARGS...: ours must succeed, or fail with
+# EBUSY (240) leaving DEV in system-ram mode with all BLOCKS online
+lc_or_busy() {
+	b_name=$1 b_dev=$2 b_n=$3
+	shift 3
+	vmt_run any "l-$b_name" ours "$@"
+	b_got=$VMT_LAST_RC
+	if [ "$b_got" = 0 ]; then
+		_lres "$b_name: daxctl $(vmt_quote "$@"): exit 0" 0 ""
+	elif [ "$b_got" = 240 ] &&
+	     [ "$(dev_field "$b_dev" mode) $(dev_field "$b_dev" online_memblocks)" = "system-ram $b_n" ]; then
+		_lres "$b_name: daxctl $(vmt_quote "$@"): refused with EBUSY (kernel-zone memory in use), device restored: system-ram, $b_n blocks online" 0 ""
+	else
+		_lres "$b_name: daxctl $(vmt_quote "$@"): exit 0, or 240 with the device restored" 1 \
+			"got $b_got, now $(dev_field "$b_dev" mode) $(dev_field "$b_dev" online_memblocks) online: $(head -n 3 "$(dirname "$VMT_LAST_OUT")/stderr" | tr '\n' ' ')"
+	fi
+}
+
 # chk NAME CONDITION...: a state check (a shell command, 0 = holds)
 chk() {
 	c_name=$1
@@ -111,25 +129,36 @@ run_lifecycle() {
 	lc 0 offline offline-memory "$SR"
 	chk "offline: MemTotal is back" "[ \$(memtotal) = $mem0 ]"
 	lc 0 offline-again offline-memory "$SR"
-	lc 0 online-nomovable online-memory --no-movable "$SR"
-	chk "online-nomovable: in a kernel zone" "[ \$(dev_field $SR movable) = false ]"
+	lc 0 online online-memory "$SR"
+	chk "online: movable" "[ \$(dev_field $SR movable) = true ]"
 	lc 240 devdax-online reconfigure-device -m devdax "$SR"
 	lc 0 devdax-force reconfigure-device -m devdax -f "$SR"
 	chk "devdax-force: devdax, MemTotal back" "[ \"\$(dev_field $SR mode) \$(memtotal)\" = 'devdax $mem0' ]"
 	lc 0 sysram-N reconfigure-device -m system-ram -N "$SR"
 	chk "sysram-N: no block online" "[ \$(dev_field $SR online_memblocks) = 0 ]"
-	lc 0 online online-memory "$SR"
-	chk "online: movable" "[ \$(dev_field $SR movable) = true ]"
-	lc 0 offline2 offline-memory "$SR"
+	lc 250 disable-sysram disable-device "$SR"
 	lc 0 devdax reconfigure-device -m devdax "$SR"
 	lc 0 sysram-nomovable reconfigure-device -m system-ram --no-movable "$SR"
 	chk "sysram-nomovable: kernel zone" "[ \$(dev_field $SR movable) = false ]"
-	lc 250 disable-sysram disable-device "$SR"
-	lc 0 devdax-force2 reconfigure-device -m devdax -f "$SR"
-	chk "end: MemTotal back" "[ \$(memtotal) = $mem0 ]"
-	chk "end: no kmem range left in /proc/iomem" "! grep -q 'System RAM (kmem)' /proc/iomem"
-	lc 0 disable-end disable-device "$SR"
-	lc 0 enable-end enable-device "$SR"
+	lc 0 online-again online-memory --no-movable "$SR"
+	# Memory in a kernel zone may hold kernel allocations the kernel
+	# cannot move: offlining it is then refused (EBUSY), and the device
+	# must be left exactly as it was (all blocks online, system-ram).
+	lc_or_busy devdax-end "$SR" "$n" reconfigure-device -m devdax -f "$SR"
+	if [ -n "${D2:-}" ]; then
+		# online-memory --no-movable, on the other device
+		lc 0 d2-sysram-N reconfigure-device -m system-ram -N "$D2"
+		n2=$(dev_field "$D2" total_memblocks)
+		lc 0 d2-online-nomovable online-memory --no-movable "$D2"
+		chk "d2-online-nomovable: $n2 blocks online in a kernel zone" "[ \"\$(dev_field $D2 online_memblocks) \$(dev_field $D2 movable)\" = '$n2 false' ]"
+		lc_or_busy d2-devdax-end "$D2" "$n2" reconfigure-device -m devdax -f "$D2"
+	fi
+	if [ "$(dev_field "$SR" mode)" = devdax ]; then
+		chk "end: MemTotal back" "[ \$(memtotal) = $mem0 ]"
+		chk "end: no kmem range left in /proc/iomem" "! grep -q 'System RAM (kmem)' /proc/iomem"
+		lc 0 disable-end disable-device "$SR"
+		lc 0 enable-end enable-device "$SR"
+	fi
 	: "$blocks"
 }
 
