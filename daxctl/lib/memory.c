@@ -352,6 +352,39 @@ static int block_write_state(struct daxctl_memory *mem, unsigned long idx,
 }
 
 /*
+ * Put the journaled blocks back, newest first: online again into the zone
+ * each was in when @was_online, else offline again. A block that refuses
+ * is logged at LOG_CRIT: the device is then neither as it was nor as
+ * requested.
+ */
+static void journal_undo(struct daxctl_memory *mem, struct block_journal *j,
+			 bool was_online)
+{
+	struct daxctl_ctx *ctx = mem->dev->region->ctx;
+	const char *state;
+	int i, rc;
+
+	for (i = j->n - 1; i >= 0; i--) {
+		state = !was_online ? "offline" :
+			j->e[i].movable ? "online_movable" : "online_kernel";
+		rc = block_write_state(mem, j->e[i].idx, state);
+		if (rc && block_state(mem, j->e[i].idx) !=
+				  (was_online ? BLOCK_ONLINE : BLOCK_OFFLINE))
+			dax_crit(ctx, "%s: memory%lu stays %s: %s it again failed: %s\n",
+				 mem->dev->devname, j->e[i].idx,
+				 was_online ? "offline" : "online",
+				 was_online ? "onlining" : "offlining",
+				 strerror(-rc));
+	}
+	if (j->n && was_online)
+		dax_info(ctx, "%s: onlined again the %d block%s offlined before the failure\n",
+			 mem->dev->devname, j->n, j->n == 1 ? "" : "s");
+	else if (j->n)
+		dax_info(ctx, "%s: offlined the %d block%s onlined before the failure\n",
+			 mem->dev->devname, j->n, j->n == 1 ? "" : "s");
+}
+
+/*
  * A dry run cannot learn the state from a refused write: read it. Blocks
  * that do not exist yet (the device is only planned to be kmem) would be
  * added offline.
@@ -420,22 +453,6 @@ static int online_block(struct daxctl_memory *mem, unsigned long idx,
 	return 1;
 }
 
-static void undo_online(struct daxctl_memory *mem, struct block_journal *j)
-{
-	struct daxctl_ctx *ctx = mem->dev->region->ctx;
-	int i, rc;
-
-	for (i = j->n - 1; i >= 0; i--) {
-		rc = block_write_state(mem, j->e[i].idx, "offline");
-		if (rc && block_state(mem, j->e[i].idx) != BLOCK_OFFLINE)
-			dax_crit(ctx, "%s: memory%lu stays online: offlining it again failed: %s\n",
-				mem->dev->devname, j->e[i].idx, strerror(-rc));
-	}
-	if (j->n)
-		dax_info(ctx, "%s: offlined the %d block%s onlined before the failure\n",
-			 mem->dev->devname, j->n, j->n == 1 ? "" : "s");
-}
-
 static int memory_online(struct daxctl_memory *mem, const char *state,
 			 bool movable)
 {
@@ -446,7 +463,7 @@ static int memory_online(struct daxctl_memory *mem, const char *state,
 		return -EINVAL;
 	rc = memory_for_each_block(mem, online_block, &args);
 	if (rc < 0)
-		undo_online(mem, &args.journal);
+		journal_undo(mem, &args.journal, false);
 	free(args.journal.e);
 	return rc;
 }
@@ -503,24 +520,6 @@ static int offline_block(struct daxctl_memory *mem, unsigned long idx,
 	return rc ? rc : 1;
 }
 
-static void undo_offline(struct daxctl_memory *mem, struct block_journal *j)
-{
-	struct daxctl_ctx *ctx = mem->dev->region->ctx;
-	int i, rc;
-
-	for (i = j->n - 1; i >= 0; i--) {
-		rc = block_write_state(mem, j->e[i].idx,
-				       j->e[i].movable ? "online_movable" :
-							 "online_kernel");
-		if (rc && block_state(mem, j->e[i].idx) != BLOCK_ONLINE)
-			dax_crit(ctx, "%s: memory%lu stays offline: onlining it again failed: %s\n",
-				mem->dev->devname, j->e[i].idx, strerror(-rc));
-	}
-	if (j->n)
-		dax_info(ctx, "%s: onlined again the %d block%s offlined before the failure\n",
-			 mem->dev->devname, j->n, j->n == 1 ? "" : "s");
-}
-
 DAXCTL_EXPORT int daxctl_memory_offline(struct daxctl_memory *mem)
 {
 	struct block_journal j = { NULL, 0, 0 };
@@ -530,7 +529,7 @@ DAXCTL_EXPORT int daxctl_memory_offline(struct daxctl_memory *mem)
 		return -EINVAL;
 	rc = memory_for_each_block(mem, offline_block, &j);
 	if (rc < 0)
-		undo_offline(mem, &j);
+		journal_undo(mem, &j, true);
 	free(j.e);
 	return rc;
 }
