@@ -148,6 +148,18 @@ bool action_lib_incomplete(struct action *a)
 	return lib_incomplete;
 }
 
+/*
+ * Format a line about the current object (or the command, outside one)
+ * into @buf and print it on stderr as "<name>: <line>".
+ */
+static void __attribute__((format(printf, 4, 0)))
+say(struct action *a, char *buf, size_t len, const char *fmt, va_list args)
+{
+	vsnprintf(buf, len, fmt, args);
+	fprintf(stderr, "%s: %s\n", a->current ? a->current->name : a->cmd,
+		buf);
+}
+
 int action_fail(struct action *a, int err, enum rollback rb,
 		const char *fmt, ...)
 {
@@ -156,9 +168,8 @@ int action_fail(struct action *a, int err, enum rollback rb,
 	va_list args;
 
 	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
+	say(a, msg, sizeof(msg), fmt, args);
 	va_end(args);
-	fprintf(stderr, "%s: %s\n", res ? res->name : a->cmd, msg);
 	if (res) {
 		res->outcome = OUTCOME_FAILED;
 		res->err = err;
@@ -171,6 +182,13 @@ int action_fail(struct action *a, int err, enum rollback rb,
 	return err;
 }
 
+int action_fail_lib(struct action *a, int err, enum rollback rb,
+		    const char *what)
+{
+	return action_fail(a, err, rb, "%s: %s%s%s", what, strerror(-err),
+			   lib_error[0] ? ": " : "", lib_error);
+}
+
 void action_left(struct action *a, const char *fmt, ...)
 {
 	struct result *res = a->current;
@@ -178,35 +196,42 @@ void action_left(struct action *a, const char *fmt, ...)
 	va_list args;
 
 	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
+	say(a, msg, sizeof(msg), fmt, args);
 	va_end(args);
-	fprintf(stderr, "%s: %s\n", res ? res->name : a->cmd, msg);
 	if (res)
 		memcpy(res->left, msg, sizeof(msg));
 }
 
 void action_note(struct action *a, const char *fmt, ...)
 {
+	char msg[512];
 	va_list args;
 
-	fprintf(stderr, "%s: ", a->current ? a->current->name : a->cmd);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	say(a, msg, sizeof(msg), fmt, args);
 	va_end(args);
-	fputc('\n', stderr);
 }
 
 void action_verbose(struct action *a, const char *fmt, ...)
 {
+	char msg[512];
 	va_list args;
 
 	if (!a->opts->verbose)
 		return;
-	fprintf(stderr, "%s: ", a->current ? a->current->name : a->cmd);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	say(a, msg, sizeof(msg), fmt, args);
 	va_end(args);
-	fputc('\n', stderr);
+}
+
+void action_check_region(const char *region, const char * const *usage,
+			 const struct option *options)
+{
+	if (filter_region_valid(region))
+		return;
+	fprintf(stderr, "  Error: invalid region '%s': expected an id, regionN or all\n",
+		region);
+	usage_with_options(usage, options);
 }
 
 bool region_is_dynamic(struct daxctl_region *region)
@@ -400,11 +425,7 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 			usage_with_options(usage, options);
 		}
 	}
-	if (!filter_region_valid(a->opts->region)) {
-		fprintf(stderr, "  Error: invalid region '%s': expected an id, regionN or all\n",
-			a->opts->region);
-		usage_with_options(usage, options);
-	}
+	action_check_region(a->opts->region, usage, options);
 	/* before the first look at the devices, so that what is seen is
 	 * what the other run left */
 	rc = action_lock(a);

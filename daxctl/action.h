@@ -119,6 +119,12 @@ int action_finish(struct action *a);
 int action_fail(struct action *a, int err, enum rollback rb,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*
+ * action_fail() with the message "<what>: <strerror(err)>", followed by
+ * ": <the library's first error message>" when it logged one.
+ */
+int action_fail_lib(struct action *a, int err, enum rollback rb,
+		    const char *what);
+/*
  * An undo step was refused: say where the device is left ("left in
  * system-ram mode ..."), on stderr and in the result.
  */
@@ -134,6 +140,10 @@ void action_verbose(struct action *a, const char *fmt, ...)
 const char *action_lib_error(struct action *a);
 /* Whether the library said it could not undo a change (LOG_CRIT). */
 bool action_lib_incomplete(struct action *a);
+
+/* Reject an invalid -r value: usage error, exit 129. */
+void action_check_region(const char *region, const char * const *usage,
+			 const struct option *options);
 
 /* Whether @region can create, resize and delete devices. */
 bool region_is_dynamic(struct daxctl_region *region);

@@ -253,11 +253,7 @@ int cmd_create_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 
 	argc = parse_options(argc, argv, options, usage, 0);
 	usage_unknown_params(argc, argv, usage, options);
-	if (!filter_region_valid(opts.region)) {
-		fprintf(stderr, "  Error: invalid region '%s': expected an id, regionN or all\n",
-			opts.region);
-		usage_with_options(usage, options);
-	}
+	action_check_region(opts.region, usage, options);
 	if (o.input) {
 		rc = load_layout(&o);
 		if (rc)

@@ -57,13 +57,9 @@ static int enable_one(struct action *a, struct daxctl_dev *dev,
 		return action_fail(a, -ENXIO, ROLLBACK_NONE,
 				   "enable failed: the device has size 0 (give it one with reconfigure-device -s)");
 	rc = daxctl_dev_enable_devdax(dev);
-	if (rc < 0) {
-		/* the library leaves an unbound device unbound */
-		return action_fail(a, rc, ROLLBACK_NONE, "enable failed: %s%s%s",
-				   strerror(-rc),
-				   *action_lib_error(a) ? ": " : "",
-				   action_lib_error(a));
-	}
+	/* the library leaves an unbound device unbound */
+	if (rc < 0)
+		return action_fail_lib(a, rc, ROLLBACK_NONE, "enable failed");
 	action_verbose(a, "enabled (device_dax)");
 	return 0;
 }
@@ -92,10 +88,7 @@ static int disable_one(struct action *a, struct daxctl_dev *dev,
 				   driver);
 	rc = daxctl_dev_disable(dev);
 	if (rc < 0)
-		return action_fail(a, rc, ROLLBACK_NONE, "disable failed: %s%s%s",
-				   strerror(-rc),
-				   *action_lib_error(a) ? ": " : "",
-				   action_lib_error(a));
+		return action_fail_lib(a, rc, ROLLBACK_NONE, "disable failed");
 	action_verbose(a, "disabled");
 	return 0;
 }

@@ -17,6 +17,12 @@ struct daxctl_memory;
 /* The memory object and its block count, or a failure (devdax mode...). */
 int memory_of(struct action *a, struct daxctl_dev *dev,
 	      struct daxctl_memory **mem, int *total);
+/*
+ * After a failed online/offline: when the library said it could not undo
+ * its part, say (action_left) how many blocks are online now.
+ */
+void memory_report_left(struct action *a, struct daxctl_memory *mem,
+			int total);
 int memory_online_blocks(struct action *a, struct daxctl_memory *mem,
 			 int total, bool movable);
 int memory_offline_blocks(struct action *a, struct daxctl_memory *mem,

@@ -34,8 +34,7 @@ int memory_of(struct action *a, struct daxctl_dev *dev,
 	return 0;
 }
 
-/* The library could not undo its part: say how many blocks are online. */
-static void report_left(struct action *a, struct daxctl_memory *mem,
+void memory_report_left(struct action *a, struct daxctl_memory *mem,
 			int total)
 {
 	if (action_lib_incomplete(a))
@@ -50,14 +49,11 @@ int memory_online_blocks(struct action *a, struct daxctl_memory *mem,
 
 	rc = movable ? daxctl_memory_online(mem) :
 		       daxctl_memory_online_no_movable(mem);
-	if (rc < 0)
-		report_left(a, mem, total);
-	if (rc < 0)
-		return action_fail(a, rc, ROLLBACK_RESTORED,
-				   "failed to online memory: %s%s%s",
-				   strerror(-rc),
-				   *action_lib_error(a) ? ": " : "",
-				   action_lib_error(a));
+	if (rc < 0) {
+		memory_report_left(a, mem, total);
+		return action_fail_lib(a, rc, ROLLBACK_RESTORED,
+				       "failed to online memory");
+	}
 	if (rc == 0) {
 		int m = total ? daxctl_memory_is_movable(mem) : -1;
 
@@ -82,14 +78,11 @@ int memory_offline_blocks(struct action *a, struct daxctl_memory *mem,
 	int rc;
 
 	rc = daxctl_memory_offline(mem);
-	if (rc < 0)
-		report_left(a, mem, total);
-	if (rc < 0)
-		return action_fail(a, rc, ROLLBACK_RESTORED,
-				   "failed to offline memory: %s%s%s",
-				   strerror(-rc),
-				   *action_lib_error(a) ? ": " : "",
-				   action_lib_error(a));
+	if (rc < 0) {
+		memory_report_left(a, mem, total);
+		return action_fail_lib(a, rc, ROLLBACK_RESTORED,
+				       "failed to offline memory");
+	}
 	if (rc == 0) {
 		action_note(a, "all %d memory %s already offline", total,
 			    plural(total, "block", "blocks"));

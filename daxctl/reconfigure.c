@@ -264,15 +264,12 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 		}
 		if (online) {
 			offlined = daxctl_memory_offline(mem);
-			if (offlined < 0 && action_lib_incomplete(a))
-				action_left(a, "left in system-ram mode with %d of %d memory blocks online",
-					    daxctl_memory_is_online(mem), total);
-			if (offlined < 0)
-				return action_fail(a, offlined, ROLLBACK_RESTORED,
-						   "failed to offline memory: %s%s%s",
-						   strerror(-offlined),
-						   *action_lib_error(a) ? ": " : "",
-						   action_lib_error(a));
+			if (offlined < 0) {
+				memory_report_left(a, mem, total);
+				return action_fail_lib(a, offlined,
+						       ROLLBACK_RESTORED,
+						       "failed to offline memory");
+			}
 		}
 	}
 	if (driver) {
