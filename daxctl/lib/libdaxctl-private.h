@@ -53,6 +53,7 @@ struct daxctl_region {
 	bool scan_owned;	/* holds the reference taken by enumeration */
 	int id;
 	uuid_t uuid;
+	bool uuid_read;		/* the parent's uuid attribute was looked at */
 	char *path;		/* root + sysfs path of the region parent */
 	const char *devname;	/* basename of path */
 	unsigned long long size;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uuid/uuid.h>
+
 #include "libdaxctl-private.h"
 #include "util/strings.h"
 
@@ -241,11 +243,39 @@ DAXCTL_EXPORT struct daxctl_region *daxctl_region_get_next(
 				       struct daxctl_region, node);
 }
 
+/*
+ * An NVDIMM region's parent is the nd_dax device of a devdax namespace:
+ * its uuid attribute is the namespace's identity (what ndctl shows and
+ * what libndctl passes to daxctl_new_region()). Regions of other kinds
+ * have none and keep the null uuid. Read once, on first use: listing
+ * never needs it.
+ */
+static void region_read_uuid(struct daxctl_region *region)
+{
+	static const uuid_t zero;
+	char path[DAX_PATH_MAX], buf[DAX_ATTR_MAX];
+
+	region->uuid_read = true;
+	if (memcmp(region->uuid, zero, sizeof(uuid_t)) != 0)
+		return;
+	if (dax_attr_path(path, sizeof(path), region->path, "uuid") < 0 ||
+	    dax_read_attr(region->ctx, path, buf, sizeof(buf)) < 0)
+		return;
+	if (uuid_parse(buf, region->uuid) < 0) {
+		dax_dbg(region->ctx, "region%d: ignoring uuid '%s'\n",
+			region->id, buf);
+		memset(region->uuid, 0, sizeof(uuid_t));
+	}
+}
+
 DAXCTL_EXPORT void daxctl_region_get_uuid(struct daxctl_region *region,
 					  uuid_t uu)
 {
-	if (region && uu)
-		memcpy(uu, region->uuid, sizeof(uuid_t));
+	if (!region || !uu)
+		return;
+	if (!region->uuid_read)
+		region_read_uuid(region);
+	memcpy(uu, region->uuid, sizeof(uuid_t));
 }
 
 DAXCTL_EXPORT int daxctl_region_get_id(struct daxctl_region *region)
