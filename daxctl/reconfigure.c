@@ -10,12 +10,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <daxctl/libdaxctl.h>
 
 #include "daxctl/action.h"
 #include "daxctl/builtin.h"
+#include "daxctl/config.h"
 #include "daxctl/memory-ops.h"
 #include "daxctl/size-option.h"
 #include "util/sysroot.h"
@@ -33,6 +35,9 @@ struct reconfigure_opts {
 	int no_online;
 	int no_movable;
 	int force;
+	int check_config;	/* -C: mode, online, movable from config */
+	struct config config;
+	char *root;		/* the library's system root, for matching */
 };
 
 static void record_device(struct action *a, struct daxctl_dev *dev,
@@ -361,16 +366,61 @@ static int resize(struct action *a, struct daxctl_dev *dev, struct result *res)
 	return 0;
 }
 
+/*
+ * -C: take the mode and its options from the one section that matches
+ * @dev. 0 when one does, 1 when the device is to be left as it is.
+ */
+static int apply_config(struct action *a, struct daxctl_dev *dev)
+{
+	struct reconfigure_opts *o = a->priv;
+	struct config_section *found[2], *s;
+	const struct config_value *v;
+	int n;
+
+	n = config_match(&o->config, dev, o->root, found);
+	if (n == 0) {
+		action_note(a, "no section of %s matches: left as it is",
+			    o->config.dir);
+		return 1;
+	}
+	if (n > 1) {
+		action_note(a, "error: matches both [reconfigure-device %s] (%s:%d) and [reconfigure-device %s] (%s:%d): left as it is",
+			    found[0]->name, found[0]->file, found[0]->line,
+			    found[1]->name, found[1]->file, found[1]->line);
+		return 1;
+	}
+	s = found[0];
+	v = s->values;
+	o->mode = v[CONFIG_MODE].set && v[CONFIG_MODE].mode == CONFIG_MODE_DEVDAX ?
+			  MODE_DEVDAX : MODE_SYSTEM_RAM;
+	o->no_online = v[CONFIG_ONLINE].set && !v[CONFIG_ONLINE].flag;
+	o->no_movable = v[CONFIG_MOVABLE].set && !v[CONFIG_MOVABLE].flag;
+	action_verbose(a, "[reconfigure-device %s] (%s:%d) applies: mode %s%s%s",
+		       s->name, s->file, s->line,
+		       o->mode == MODE_DEVDAX ? "devdax" : "system-ram",
+		       o->mode == MODE_DEVDAX ? "" :
+		       o->no_online ? ", offline" : ", online",
+		       o->mode == MODE_DEVDAX ? "" :
+		       o->no_movable ? ", not movable" : ", movable");
+	return 0;
+}
+
 static int reconfigure_one(struct action *a, struct daxctl_dev *dev,
 			   struct result *res)
 {
 	struct reconfigure_opts *o = a->priv;
+	int rc;
 
 	/* "all" means the devices that can take a mode: not idle ones */
-	if (o->mode != MODE_UNSET && daxctl_dev_get_size(dev) == 0 &&
-	    !res->named) {
+	if ((o->mode != MODE_UNSET || o->check_config) &&
+	    daxctl_dev_get_size(dev) == 0 && !res->named) {
 		action_verbose(a, "size 0: skipped");
 		return 1;
+	}
+	if (o->check_config) {
+		rc = apply_config(a, dev);
+		if (rc)
+			return rc;
 	}
 	switch (o->mode) {
 	case MODE_SYSTEM_RAM:
@@ -382,10 +432,52 @@ static int reconfigure_one(struct action *a, struct daxctl_dev *dev,
 	}
 }
 
+/*
+ * -C, run by udev at boot: a configuration with errors changes nothing,
+ * and is not a failure of the run either (it would be retried and logged
+ * at every device event): the errors are printed, the exit status is 0.
+ */
+static int reconfigure_from_config(struct action *a, struct daxctl_ctx *ctx,
+				   int argc, const char **argv,
+				   const char * const *usage,
+				   const struct option *options)
+{
+	struct reconfigure_opts *o = a->priv;
+	int rc, i;
+
+	/* command line errors first: they are the caller's to fix */
+	for (i = 0; i < argc; i++)
+		if (!device_arg_valid(argv[i]))
+			break;
+	if (argc == 0 || i < argc)
+		return action_run_devices(a, ctx, argc, argv, usage, options);
+
+	config_init(&o->config, stderr);
+	o->root = sysroot_resolve(sysroot_from_env());
+	if (!o->root)
+		return -ENOMEM;
+	rc = config_load_dir(&o->config, daxctl_get_config_path(ctx));
+	if (rc < 0) {
+		fprintf(stderr, "%s: the configuration has errors: no device was changed\n",
+			a->cmd);
+		/* no device was looked at: no result object either */
+		if (a->opts->json_result)
+			printf("[]\n");
+		rc = 0;
+	} else {
+		rc = action_run_devices(a, ctx, argc, argv, usage, options);
+	}
+	config_release(&o->config);
+	free(o->root);
+	return rc;
+}
+
 int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 {
 	static const char * const usage[] = {
-		"daxctl reconfigure-device [<options>] <device>... | all", NULL
+		"daxctl reconfigure-device [<options>] <device>... | all",
+		"daxctl reconfigure-device -C [<options>] <device>... | all",
+		NULL
 	};
 	struct action_opts opts = { 0 };
 	struct reconfigure_opts o = { 0 };
@@ -412,10 +504,22 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 			    "system-ram: online into a kernel zone, not ZONE_MOVABLE"),
 		OPT_BOOLEAN('f', "force", &o.force,
 			    "devdax: offline the memory first; system-ram: ignore the auto-online policy; either: take the device from another driver"),
+		OPT_BOOLEAN('C', "check-config", &o.check_config,
+			    "take the mode from the configuration files (daxctl.conf(5))"),
 		OPT_END(),
 	};
 
 	argc = parse_options(argc, argv, options, usage, 0);
+	if (o.check_config) {
+		if (o.mode_name || o.no_online || o.no_movable ||
+		    o.size.set || o.align.set) {
+			fprintf(stderr, "  Error: --check-config takes the mode from the configuration: it cannot be combined with --mode, --no-online, --no-movable, --size or --align\n");
+			usage_with_options(usage, options);
+		}
+		a.prints_device = true;
+		return reconfigure_from_config(&a, ctx, argc, argv, usage,
+					       options);
+	}
 	if (o.mode_name) {
 		if (strcmp(o.mode_name, "system-ram") == 0)
 			o.mode = MODE_SYSTEM_RAM;

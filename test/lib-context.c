@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Library context: references, logging, userdata, configuration path. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
 #include <syslog.h>
@@ -97,10 +100,37 @@ static void test_config_path(void)
 	struct daxctl_ctx *ctx;
 	char path[] = "/tmp/some-dir";
 
+	char *tmp = realpath("/tmp", NULL), want[PATH_MAX];
+
+	unsetenv("DAXCTL_SYSROOT");
+	unsetenv("DAXCTL_CONFIG_PATH");
 	daxctl_new(&ctx);
-	ok(strstr(daxctl_get_config_path(ctx), "daxctl.conf.d") != NULL,
-	   "default config path ends in daxctl.conf.d (%s)",
-	   daxctl_get_config_path(ctx));
+	is_str(daxctl_get_config_path(ctx), SYSCONFDIR "/daxctl.conf.d",
+	       "default config path");
+	daxctl_unref(ctx);
+
+	/* a system root brings its configuration along */
+	setenv("DAXCTL_SYSROOT", "/tmp/", 1);
+	daxctl_new(&ctx);
+	snprintf(want, sizeof(want), "%s%s/daxctl.conf.d", tmp, SYSCONFDIR);
+	is_str(daxctl_get_config_path(ctx), want,
+	       "under DAXCTL_SYSROOT: the root's configuration");
+	daxctl_unref(ctx);
+	setenv("DAXCTL_CONFIG_PATH", "/srv/conf", 1);
+	daxctl_new(&ctx);
+	is_str(daxctl_get_config_path(ctx), "/srv/conf",
+	       "DAXCTL_CONFIG_PATH wins");
+	daxctl_unref(ctx);
+	setenv("DAXCTL_CONFIG_PATH", "", 1);
+	daxctl_new(&ctx);
+	is_str(daxctl_get_config_path(ctx), want,
+	       "an empty DAXCTL_CONFIG_PATH is no setting");
+	daxctl_unref(ctx);
+	unsetenv("DAXCTL_SYSROOT");
+	unsetenv("DAXCTL_CONFIG_PATH");
+	free(tmp);
+
+	daxctl_new(&ctx);
 	is_int(daxctl_set_config_path(ctx, NULL), -EINVAL,
 	       "set_config_path(NULL) is -EINVAL");
 	is_int(daxctl_set_config_path(ctx, path), 0, "set_config_path");

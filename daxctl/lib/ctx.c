@@ -31,8 +31,9 @@ log_stderr(struct daxctl_ctx *ctx, int priority, const char *file, int line,
 /*
  * DAXCTL_SYSROOT points the library at a copy of a system's /sys (and
  * /proc): a captured dump, a test fixture or an emulator mount. It is for
- * inspection and testing; like DAXCTL_LOG it is ignored in secure-execution
- * (setuid) contexts.
+ * inspection and testing; like DAXCTL_LOG and DAXCTL_CONFIG_PATH (another
+ * configuration directory) it is ignored in secure-execution (setuid)
+ * contexts.
  */
 DAXCTL_EXPORT int daxctl_new(struct daxctl_ctx **ctx)
 {
@@ -50,7 +51,13 @@ DAXCTL_EXPORT int daxctl_new(struct daxctl_ctx **ctx)
 	list_init(&c->regions);
 	/* paths handed out are compared with realpath()s (QEMU does so) */
 	c->root = sysroot_resolve(sysroot_from_env());
-	c->config_path = strdup(DAXCTL_CONF_DIR);
+	/* a system root brings its own configuration */
+	env = env_get("DAXCTL_CONFIG_PATH");
+	if (env && *env)
+		c->config_path = strdup(env);
+	else if (c->root && asprintf(&c->config_path, "%s%s", c->root,
+				     DAXCTL_CONF_DIR) < 0)
+		c->config_path = NULL;
 	if (!c->root || !c->config_path) {
 		free(c->root);
 		free(c->config_path);
