@@ -171,7 +171,8 @@ static bool parse_number(const char *s, long long min, long long max,
 			d = (unsigned int)(*s - 'A' + 10);
 		else
 			return false;
-		if (v > (limit - d) / base)
+		/* d > limit: "-2" when -1 is the least value */
+		if (d > limit || v > (limit - d) / base)
 			return false;
 		v = v * base + d;
 	}

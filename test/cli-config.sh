@@ -119,6 +119,8 @@ device = dax3.0
 online = maybe
 [reconfigure-device i]
 resource = 99999999999999999999
+[reconfigure-device j]
+target_node = -2
 EOF
 bad "inline comment in a value" <<EOF
 [reconfigure-device pmem]
