@@ -74,8 +74,12 @@ static enum rollback undo_system_ram(struct action *a, struct daxctl_dev *dev,
 
 	if (mem && daxctl_memory_offline(mem) < 0) {
 		rc = daxctl_memory_is_online(mem);
-		action_left(a, "left in system-ram mode with %d of %d memory blocks online: they cannot be offlined",
-			    rc, daxctl_memory_num_sections(mem));
+		if (rc < 0)
+			action_left(a, "left in system-ram mode: the state of its memory blocks cannot be read (%s)",
+				    strerror(-rc));
+		else
+			action_left(a, "left in system-ram mode with %d of %d memory blocks online: they cannot be offlined",
+				    rc, daxctl_memory_num_sections(mem));
 		return ROLLBACK_INCOMPLETE;
 	}
 	if (daxctl_dev_disable(dev) < 0) {

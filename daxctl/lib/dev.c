@@ -64,9 +64,12 @@ int dax_dev_refresh(struct daxctl_dev *dev)
 	/* the kernel hides target_node when the platform gave none */
 	dev->target_node = -1;
 	if (dax_attr_path(path, sizeof(path), dev->path, "target_node") == 0 &&
-	    dax_read_attr(ctx, path, buf, sizeof(buf)) >= 0 &&
-	    parse_int(buf, &node) == 0)
-		dev->target_node = node;
+	    dax_read_attr(ctx, path, buf, sizeof(buf)) >= 0) {
+		if (parse_int(buf, &node) == 0)
+			dev->target_node = node;
+		else
+			dax_err(ctx, "%s: unexpected value '%s'\n", path, buf);
+	}
 
 	dev->resource_read = false;
 	dev->hidden &= ~DAX_HIDDEN_RESOURCE;

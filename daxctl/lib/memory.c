@@ -116,6 +116,13 @@ int dax_dev_check_kmem(struct daxctl_dev *dev)
 		return -EINVAL;
 	}
 	mem.block_size = dax_ctx_block_size(ctx);
+	if (!mem.block_size) {
+		/* without it no block can be found, onlined or offlined */
+		rc = ctx->block_size_err ?: -ENXIO;
+		dax_err(ctx, "%s: the memory block size cannot be read (%s): kmem cannot be used here\n",
+			dev->devname, strerror(-rc));
+		return rc;
+	}
 	rc = memory_compute_blocks(&mem);
 	free(mem.ranges);
 	/* unknown (not root, old kernel): let the kernel decide */
