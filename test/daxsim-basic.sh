@@ -103,6 +103,9 @@ sim_write $drv/kmem/unbind dax0.1
 run_sh "" "readlink $SIM/$dev/dax0.1/driver; echo \$?"
 sim_cat $mem/memory8/state
 sim_write $drv/device_dax/bind dax0.1
+# kmem's block-aligned reservation stays in /proc/iomem, the device's own
+# range is gone with device_dax
+sim_cat proc/iomem
 # an unbound, sized device is still not removable; an empty one is
 sim_write $reg/delete dax0.2
 sim_write $drv/device_dax/remove_id dax0.2

@@ -13,9 +13,11 @@
 #include "model.h"
 
 #define FOUR_GIB (4ULL << 30)
+#define DMA_END (16ULL << 20)	/* x86's ZONE_DMA: the first 16 MiB */
 
 static const char *const zone_names[] = {
 	[ZONE_NONE] = "none",
+	[ZONE_DMA] = "DMA",
 	[ZONE_DMA32] = "DMA32",
 	[ZONE_NORMAL] = "Normal",
 	[ZONE_MOVABLE] = "Movable",
@@ -117,6 +119,9 @@ int block_set_offline(struct sim_block *b)
 {
 	if (!b->online)
 		return -EINVAL;
+	/* memory_block_offline(): a block without a single zone stays */
+	if (b->mixed_zones)
+		return -EINVAL;
 	if (b->offline_errno)
 		return -b->offline_errno;
 	b->online = false;
@@ -180,8 +185,10 @@ static int show_valid_zones(struct vfs_node *node, char *buf, size_t len)
 	enum sim_zone def, kern;
 	int n;
 
+	/* an online block over two zones (ZONE_DMA's end) has none */
 	if (b->online)
-		return snprintf(buf, len, "%s\n", zone_names[b->zone]);
+		return snprintf(buf, len, "%s\n", b->mixed_zones ? "none" :
+					      zone_names[b->zone]);
 	/* offline: the default first, then the other candidates */
 	def = default_zone(b);
 	kern = kernel_zone(b);
@@ -377,7 +384,10 @@ void block_remove(struct sim_block *b)
 	free(b);
 }
 
-/* Boot memory: online blocks in the kernel zone. */
+/*
+ * Boot memory: online blocks in the kernel zone; on x86 the first 16 MiB
+ * are ZONE_DMA, so with larger blocks the first block has no single zone.
+ */
 void memory_add_ram(int node, uint64_t start, uint64_t size)
 {
 	unsigned long first = start / sim.block_size;
@@ -392,15 +402,20 @@ void memory_add_ram(int node, uint64_t start, uint64_t size)
 	sim.nr_ram++;
 	for (i = first; i < last; i++) {
 		struct sim_block *b = block_add(i, node, NULL);
+		uint64_t b_start = (uint64_t)i * sim.block_size;
 
 		b->online = true;
 		b->zone = kernel_zone(b);
+		if (b_start + sim.block_size <= DMA_END)
+			b->zone = ZONE_DMA;
+		else if (b_start < DMA_END)
+			b->mixed_zones = true;
 		span_widen(b);
 	}
 }
 
 /* The whole blocks inside [start, end]: kmem's hot-add window. */
-static bool kmem_window(struct sim_range *r, unsigned long *first,
+static bool kmem_blocks(const struct sim_range *r, unsigned long *first,
 			unsigned long *count)
 {
 	uint64_t bs = sim.block_size;
@@ -413,6 +428,21 @@ static bool kmem_window(struct sim_range *r, unsigned long *first,
 	return true;
 }
 
+/*
+ * The same window as addresses (dax_kmem_range()): what kmem reserves in
+ * /proc/iomem under the device's name and adds as System RAM.
+ */
+bool kmem_window(const struct sim_range *r, uint64_t *start, uint64_t *end)
+{
+	unsigned long first, count;
+
+	if (!kmem_blocks(r, &first, &count))
+		return false;
+	*start = (uint64_t)first * sim.block_size;
+	*end = (uint64_t)(first + count) * sim.block_size - 1;
+	return true;
+}
+
 int kmem_add_memory(struct sim_device *dev)
 {
 	unsigned long first, count, b;
@@ -422,7 +452,7 @@ int kmem_add_memory(struct sim_device *dev)
 	if (dev->region->target_node < 0)
 		return -EINVAL;	/* "rejecting DAX region with invalid node" */
 	for (i = 0; i < dev->nr_ranges; i++) {
-		if (!kmem_window(&dev->ranges[i], &first, &count))
+		if (!kmem_blocks(&dev->ranges[i], &first, &count))
 			continue;
 		any = true;
 		for (b = first; b < first + count; b++)
@@ -432,7 +462,7 @@ int kmem_add_memory(struct sim_device *dev)
 	if (!any)
 		return -EINVAL;	/* "without any memory after alignment" */
 	for (i = 0; i < dev->nr_ranges; i++) {
-		if (!kmem_window(&dev->ranges[i], &first, &count))
+		if (!kmem_blocks(&dev->ranges[i], &first, &count))
 			continue;
 		for (b = first; b < first + count; b++) {
 			struct sim_block *blk;
@@ -454,7 +484,7 @@ void kmem_remove_memory(struct sim_device *dev)
 	for (i = 0; i < dev->nr_ranges; i++) {
 		bool busy = false;
 
-		if (!kmem_window(&dev->ranges[i], &first, &count))
+		if (!kmem_blocks(&dev->ranges[i], &first, &count))
 			continue;
 		for (b = first; b < first + count; b++)
 			if (block_find(b) && block_find(b)->online)
@@ -466,17 +496,21 @@ void kmem_remove_memory(struct sim_device *dev)
 						     sizeof(*sim.leaked));
 			if (!sim.leaked)
 				model_die("out of memory");
-			sim.leaked[sim.nr_leaked].start = dev->ranges[i].start;
-			sim.leaked[sim.nr_leaked].end = dev->ranges[i].end;
-			sim.nr_leaked++;
+			kmem_window(&dev->ranges[i],
+				    &sim.leaked[sim.nr_leaked].start,
+				    &sim.leaked[sim.nr_leaked].end);
+			snprintf(sim.leaked[sim.nr_leaked].name,
+				 sizeof(sim.leaked[sim.nr_leaked].name), "%s",
+				 dev->name);
 			for (b = first; b < first + count; b++)
 				if (block_find(b))
 					block_find(b)->owner = NULL;
 			fprintf(stderr,
 				"daxsim: %s: mapping%d: %#llx-%#llx cannot be hotremoved until the next reboot\n",
-				dev->name, dev->ranges[i].index,
-				(unsigned long long)dev->ranges[i].start,
-				(unsigned long long)dev->ranges[i].end);
+				dev->name, i,
+				(unsigned long long)sim.leaked[sim.nr_leaked].start,
+				(unsigned long long)sim.leaked[sim.nr_leaked].end);
+			sim.nr_leaked++;
 			continue;
 		}
 		for (b = first; b < first + count; b++)

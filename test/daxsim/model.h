@@ -78,6 +78,7 @@ struct sim_device {
 
 enum sim_zone {
 	ZONE_NONE,		/* offline */
+	ZONE_DMA,		/* boot RAM below 16 MiB */
 	ZONE_DMA32,
 	ZONE_NORMAL,
 	ZONE_MOVABLE,
@@ -89,6 +90,7 @@ struct sim_block {
 	bool online;
 	enum sim_zone zone;
 	bool removable;
+	bool mixed_zones;	/* boot RAM over ZONE_DMA's end: no one zone */
 	struct sim_device *owner;	/* kmem device, NULL for boot RAM */
 	int online_errno, offline_errno;	/* injected refusals */
 	struct vfs_node *dir;
@@ -132,8 +134,11 @@ struct sim_model {
 	unsigned long nr_block_slots;
 	uint64_t *minor_used;		/* bitmap */
 	int nr_minor_words;
-	/* ranges left as System RAM by a kmem unbind with online blocks */
-	struct { uint64_t start, end; } *leaked;
+	/*
+	 * kmem's ranges (block-aligned) left as System RAM by an unbind with
+	 * online blocks, with the name of the device they were added for
+	 */
+	struct { uint64_t start, end; char name[32]; } *leaked;
 	int nr_leaked;
 	/* boot RAM per node, for /proc/iomem */
 	struct { uint64_t start, end; } *ram;
@@ -198,6 +203,7 @@ void block_remove(struct sim_block *block);
 int block_set_online(struct sim_block *block, const char *how);
 int block_set_offline(struct sim_block *block);
 struct sim_block *block_find(unsigned long index);
+bool kmem_window(const struct sim_range *r, uint64_t *start, uint64_t *end);
 int kmem_add_memory(struct sim_device *dev);
 void kmem_remove_memory(struct sim_device *dev);
 void memory_add_ram(int node, uint64_t start, uint64_t size);

@@ -56,16 +56,37 @@ static void add_region(struct lines *l, struct sim_region *r)
 				"Persistent Memory (legacy)" :
 				"Persistent Memory");
 	}
+	/*
+	 * A device's ranges appear only while a driver holds them: device_dax
+	 * (and any other driver but kmem) reserves each range under the
+	 * device's name when it binds; kmem reserves each range's whole
+	 * memory blocks under that name, with the System RAM it adds inside.
+	 * Unbound devices do not show.
+	 */
 	for (i = 0; i < r->nr_device_slots; i++) {
 		struct sim_device *d = r->devices[i];
 
-		for (j = 0; d && j < d->nr_ranges; j++) {
-			add(l, d->ranges[j].start, d->ranges[j].end, depth,
-			    d->name);
-			if (d->kmem_added)
+		for (j = 0; d && d->driver && j < d->nr_ranges; j++) {
+			uint64_t start, end;
+
+			if (!d->kmem_added) {
 				add(l, d->ranges[j].start, d->ranges[j].end,
-				    depth + 1, "System RAM (kmem)");
+				    depth, d->name);
+			} else if (kmem_window(&d->ranges[j], &start, &end)) {
+				add(l, start, end, depth, d->name);
+				add(l, start, end, depth + 1,
+				    "System RAM (kmem)");
+			}
 		}
+	}
+	/* what kmem could not hot-remove stays until reboot */
+	for (i = 0; i < sim.nr_leaked; i++) {
+		if (sim.leaked[i].start < r->start || sim.leaked[i].end > r->end)
+			continue;
+		add(l, sim.leaked[i].start, sim.leaked[i].end, depth,
+		    sim.leaked[i].name);
+		add(l, sim.leaked[i].start, sim.leaked[i].end, depth + 1,
+		    "System RAM (kmem)");
 	}
 }
 
