@@ -14,7 +14,12 @@
 #       test/cli-reference.sh (always an array, numeric order of regions and
 #       devices, mappings by page_offset),
 #   (c) the exit code: 0 for list, 129 for invalid -r/-d values;
-# and (d) the consumer programs agree with the listing (guest/consumers.sh).
+# (d) the consumer programs agree with the listing (guest/consumers.sh);
+# (e) our lifecycle commands (guest/lifecycle.sh); and (f) for hmem, the
+# differential check: guest/differential.sh runs the same steps in the
+# guest and on the emulator (daxsim, test/daxsim/scenarios/kernel-hmem.json)
+# and every step's record must be the same, or the step listed with its
+# reason in test/kernel/differential-gaps.txt (test/kernel/README.md).
 #
 # Environment:
 #   DAXCTL_BIN   our real daxctl binary (not the libtool wrapper)
@@ -26,6 +31,8 @@
 #   VM_CACHE     default /var/tmp/daxctl-vm-cache;  VM_ACCEL auto|kvm|tcg
 #   KERNEL_TIMEOUT  hard limit in seconds per boot (default 600)
 #   KERNEL_KEEP  a directory to keep the guest results in
+#   DAXSIM       the emulator (default $top_builddir/test/daxsim/daxsim,
+#                brought up to date with make)
 # Skips (exit 0) when QEMU cannot run or the packages cannot be fetched.
 
 : "${srcdir:=$(dirname "$0")/..}"
@@ -124,6 +131,43 @@ cmddir() { # RESULTS NAME
 		while read -r seq; do echo "$1/commands/$seq-$2"; done
 }
 
+# differential RECORD HOST_RECORD: compare the guest's record with the
+# emulator's (test/kernel/differential-host.sh), one TAP line per step
+differential() {
+	local res_ desc why steps=0 same=0 gaps=0 diffs=0
+	if [ ! -s "$1" ]; then
+		notok "$kind: differential: the guest wrote its record"
+		return
+	fi
+	while IFS='	' read -r res_ desc why; do
+		case $res_ in
+		ok) steps=$((steps + 1)); same=$((same + 1))
+			ok "$kind: differential: $desc" ;;
+		gap) steps=$((steps + 1)); gaps=$((gaps + 1))
+			ok "$kind: differential: $desc # known gap: $why" ;;
+		fail) steps=$((steps + 1)); diffs=$((diffs + 1))
+			notok "$kind: differential: $desc" ;;
+		skip) n=$((n + 1))
+			echo "ok $n - $kind: differential with the emulator # SKIP $desc" ;;
+		*) echo "$res_${desc:+	$desc}${why:+	$why}" ;;
+		esac
+	done < <(DAXSIM=$DAXSIM DAXCTL_BIN=$DAXCTL_BIN DAXCTL_LIB=$DAXCTL_LIB \
+		bash "$kdir/differential-host.sh" "$1" "$2")
+	echo "# $kind: differential: $steps results, $same the same, $gaps known gaps, $diffs differ"
+}
+# the emulator, for the differential check: (re)built here, being a check
+# program and not part of "all"; without FUSE that part is skipped
+: "${DAXSIM:=$top_builddir/test/daxsim/daxsim}"
+case " $KERNEL_KINDS " in
+*" hmem "*)
+	if [ "$DAXSIM" = "$top_builddir/test/daxsim/daxsim" ] &&
+	   [ -f "$top_builddir/Makefile" ]; then
+		submake -C "$top_builddir" test/daxsim/daxsim > "$tmp/daxsim-build.log" 2>&1 ||
+			echo "# the emulator could not be built: the differential check is skipped"
+	fi
+	;;
+esac
+
 t_all0=$(date +%s)
 for kind in $KERNEL_KINDS; do
 	res=$tmp/out-$kind
@@ -198,6 +242,14 @@ for kind in $KERNEL_KINDS; do
 		done < "$g/lifecycle.tsv"
 	else
 		notok "$kind: the lifecycle suite ran"
+	fi
+
+	# (f) the differential check (hmem): guest/differential.sh ran in the
+	# guest; the same script on the emulator must give the same records
+	if [ "$kind" = hmem ]; then
+		differential "$g/differential.txt" "$res/differential-emulator.txt"
+		[ -n "${KERNEL_KEEP:-}" ] && cp "$res/differential-emulator.txt" \
+			"$KERNEL_KEEP/$kind/" 2>/dev/null
 	fi
 
 	# (d) consumers, when they ran (guest/consumers.sh writes consumers.tsv:

@@ -148,6 +148,18 @@ fi
 # ---- our own lifecycle commands, from the state reached above
 [ -f lifecycle.sh ] && . ./lifecycle.sh
 
+# ---- the differential record (hmem only, last: it resets the region to
+# its boot state itself): the host runs the same script on the emulator
+# and compares (test/kernel/differential-host.sh)
+case ",${VMTEST_DAX:-}," in
+*,hmem,*)
+	[ -f differential.sh ] &&
+		vmt_run ok differential env \
+			DIFF_DAXCTL="env LD_LIBRARY_PATH=$OURLIB $DAXCTL" \
+			sh ./differential.sh "$OUT/differential.txt"
+	;;
+esac
+
 echo "$SETUP_BAD" > "$OUT/setup-failures"
 vmt_finish > /dev/null
 exit "$SETUP_BAD"
