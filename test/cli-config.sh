@@ -241,5 +241,16 @@ mode = system-ram
 EOF
 run "a later file overrides a key, with a warning" reconfigure-device -C dax3.0
 
+# udev runs -C for a device as soon as the kernel adds it, which for a
+# new device in a dynamic region is before it has a size
+echo 1 > "$SIM/sys/devices/platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0/dax_region/create"
+config 10-cxl.conf <<EOF
+[reconfigure-device cxl]
+region.id = 0
+mode = devdax
+EOF
+run "a device of size 0, named as udev names it" \
+	reconfigure-device -C "$(cat "$SIM/sys/devices/platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0/dax_region/create")"
+
 daxsim_stop
 check_output cli-config-apply
