@@ -138,6 +138,32 @@ run_lifecycle() {
 	chk "sysram-N: no block online" "[ \$(dev_field $SR online_memblocks) = 0 ]"
 	lc 250 disable-sysram disable-device "$SR"
 	lc 0 devdax reconfigure-device -m devdax "$SR"
+	# persistent configuration: what the systemd unit runs, matched by
+	# the namespace uuid on NVDIMM regions, by name elsewhere
+	match="device = $SR"
+	rpath=
+	for _rp in $(ours list -R | jq -r '.[].path'); do
+		[ -e "/sys/devices$_rp/$SR" ] && rpath=$_rp
+	done
+	if [ -n "$rpath" ] && [ -r "/sys/devices$rpath/uuid" ]; then
+		match="nvdimm.uuid = $(cat "/sys/devices$rpath/uuid")"
+	fi
+	mkdir -p /tmp/conf
+	DAXCTL_CONFIG_PATH=/tmp/conf
+	export DAXCTL_CONFIG_PATH
+	printf '[reconfigure-device test]\n%s\nmode = system-ram\nonline = false\n' \
+		"$match" > /tmp/conf/test.conf
+	vmt_note "config: $match"
+	lc 0 config-sysram reconfigure-device --check-config "$SR"
+	chk "config-sysram ($match): system-ram, no block online" "[ \"\$(dev_field $SR mode) \$(dev_field $SR online_memblocks)\" = 'system-ram 0' ]"
+	printf '[reconfigure-device test]\n%s\nmode = devdax\n' "$match" > /tmp/conf/test.conf
+	lc 0 config-devdax reconfigure-device -C "$SR"
+	chk "config-devdax: devdax" "[ \$(dev_field $SR mode) = devdax ]"
+	printf '[reconfigure-device test\n%s\nmode = system-ram\n' "$match" > /tmp/conf/test.conf
+	lc 0 config-broken reconfigure-device -C "$SR"
+	chk "config-broken: still devdax" "[ \$(dev_field $SR mode) = devdax ]"
+	rm -rf /tmp/conf
+	unset DAXCTL_CONFIG_PATH
 	lc 0 sysram-nomovable reconfigure-device -m system-ram --no-movable "$SR"
 	chk "sysram-nomovable: kernel zone" "[ \$(dev_field $SR movable) = false ]"
 	lc 0 online-again online-memory --no-movable "$SR"
