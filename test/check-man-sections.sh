@@ -17,6 +17,7 @@
 # check-man-options.sh. Needs no asciidoctor.
 
 . "${srcdir:-$(dirname "$0")/..}/test/common.sh"
+. "$top_srcdir/test/man-page-text.sh"
 
 docs_am=$top_srcdir/Documentation/docs.am
 
@@ -39,52 +40,6 @@ am_list() {
 		if (!more)
 			exit
 	}' "$docs_am"
-}
-
-# The page text as asciidoctor would see it: includes expanded (relative
-# to the including file), comment lines and comment blocks dropped. Exits
-# non-zero when an include cannot be read.
-page_text() {
-	awk -v top="$1" '
-	function expand(file, depth,    line, dir, inc, n, incomment) {
-		if (depth > 16) {
-			printf "include nesting too deep at %s\n", file > "/dev/stderr"
-			bad = 1
-			return
-		}
-		dir = file
-		if (sub(/\/[^\/]*$/, "", dir) == 0)
-			dir = "."
-		incomment = 0
-		while ((n = (getline line < file)) > 0) {
-			if (line ~ /^\/\/\/\/+[ \t]*$/) {
-				incomment = !incomment
-				continue
-			}
-			if (incomment || line ~ /^\/\//)
-				continue
-			if (line ~ /^include::[^\[]+\[.*\][ \t]*$/) {
-				inc = line
-				sub(/^include::/, "", inc)
-				sub(/\[.*$/, "", inc)
-				if (inc !~ /^\//)
-					inc = dir "/" inc
-				expand(inc, depth + 1)
-				continue
-			}
-			print line
-		}
-		if (n < 0) {
-			printf "cannot read %s\n", file > "/dev/stderr"
-			bad = 1
-		}
-		close(file)
-	}
-	BEGIN {
-		bad = 0
-		expand(top, 0)
-		exit bad
-	}'
 }
 
 # check_page SECTION FILE: the title line and every required heading
