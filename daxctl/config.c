@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "daxctl/config.h"
+#include "util/strings.h"
 #include "util/sysroot.h"
 
 /* Far beyond any real configuration; keeps a stray huge file out. */
@@ -142,43 +143,21 @@ static void lower(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
-/* Decimal, or hexadecimal with 0x; nothing else, no sign unless @min < 0. */
+/*
+ * Decimal, or hexadecimal with 0x (parse_u64()), within [@min, @max]; a
+ * '-' only when @min is negative.
+ */
 static bool parse_number(const char *s, long long min, long long max,
 			 long long *out)
 {
-	unsigned long long v = 0, limit;
-	bool negative = false;
-	int base = 10, digits = 0;
+	bool negative = *s == '-' && min < 0;
+	unsigned long long v;
 
-	if (*s == '-' && min < 0) {
-		negative = true;
-		s++;
-	}
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	limit = negative ? (unsigned long long)-(min + 1) + 1 :
-			   (unsigned long long)max;
-	for (; *s; s++, digits++) {
-		unsigned int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned int)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned int)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned int)(*s - 'A' + 10);
-		else
-			return false;
-		/* d > limit: "-2" when -1 is the least value */
-		if (d > limit || v > (limit - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	if (!digits)
+	if (parse_u64(negative ? s + 1 : s, 0, &v) < 0)
 		return false;
-	*out = negative ? -(long long)(v - 1) - 1 : (long long)v;
+	if (v > (unsigned long long)(negative ? -min : max))
+		return false;
+	*out = negative ? -(long long)v : (long long)v;
 	return true;
 }
 
@@ -204,25 +183,9 @@ static bool parse_flag(const char *s, bool *out)
 /* "dax3.1", or a pattern with a glob character */
 static bool device_pattern_valid(const char *s)
 {
-	const char *p;
-	int dots = 0;
+	int region_id, id;
 
-	if (strpbrk(s, "*?["))
-		return true;
-	if (strncmp(s, "dax", 3) != 0)
-		return false;
-	p = s + 3;
-	if (*p < '0' || *p > '9')
-		return false;
-	for (; *p; p++) {
-		if (*p == '.') {
-			if (++dots > 1 || p[1] < '0' || p[1] > '9')
-				return false;
-		} else if (*p < '0' || *p > '9') {
-			return false;
-		}
-	}
-	return dots == 1;
+	return strpbrk(s, "*?[") || parse_dax_devname(s, &region_id, &id);
 }
 
 /* Check @text for @key and store what it means in @v. */

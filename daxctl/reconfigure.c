@@ -421,15 +421,15 @@ static int reconfigure_one(struct action *a, struct daxctl_dev *dev,
 		action_verbose(a, "size 0: skipped");
 		return 1;
 	}
-	/*
-	 * udev runs -C for every device that appears, including the idle
-	 * seed each new device leaves behind: nothing to configure there
-	 */
-	if (o->check_config && daxctl_dev_get_size(dev) == 0) {
-		action_note(a, "size 0: nothing to configure");
-		return 1;
-	}
 	if (o->check_config) {
+		/*
+		 * udev runs -C for a new device of a dynamic region as soon
+		 * as it is added, before it has a size: nothing to configure
+		 */
+		if (daxctl_dev_get_size(dev) == 0) {
+			action_note(a, "size 0: nothing to configure");
+			return 1;
+		}
 		rc = apply_config(a, dev);
 		if (rc)
 			return rc;
