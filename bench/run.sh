@@ -66,7 +66,7 @@ trap cleanup EXIT
 # The real binary, not libtool's wrapper, with the library preloaded by
 # path: the dynamic loader then opens it once, as it would an installed
 # library, instead of searching a library path (~20 extra syscalls).
-export LD_PRELOAD=$build/daxctl/lib/.libs/libdaxctl.so.1
+export LD_PRELOAD=$build/lib/.libs/libdaxctl.so.1
 
 # scenario NAME DEVICES UNRELATED_BLOCKS: one region with DEVICES devices of
 # 2 MiB (one range each); or, with blocks, one 1 GiB kmem device next to

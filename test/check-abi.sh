@@ -22,10 +22,10 @@ export LC_ALL
 : "${top_builddir:=.}"
 : "${DAXCTL:=$top_builddir/daxctl/daxctl}"
 
-SCRIPT=$top_srcdir/daxctl/lib/libdaxctl.sym
-HEADER=$top_srcdir/daxctl/libdaxctl.h
-PCFILE=$top_builddir/daxctl/lib/libdaxctl.pc
-LAFILE=$top_builddir/daxctl/lib/libdaxctl.la
+SCRIPT=$top_srcdir/lib/libdaxctl.sym
+HEADER=$top_srcdir/lib/daxctl/libdaxctl.h
+PCFILE=$top_builddir/lib/libdaxctl.pc
+LAFILE=$top_builddir/lib/libdaxctl.la
 SONAME=libdaxctl.so.1
 # upstream v81: libtool 7:1:6, installed as (current - age).revision.age
 REALNAME=libdaxctl.so.1.1.6
@@ -113,9 +113,9 @@ fi
 lib=
 if [ -f "$LAFILE" ]; then
 	dlname=$(sed -n "s/^dlname='\(.*\)'$/\1/p" "$LAFILE")
-	[ -n "$dlname" ] && lib=$top_builddir/daxctl/lib/.libs/$dlname
+	[ -n "$dlname" ] && lib=$top_builddir/lib/.libs/$dlname
 fi
-[ -n "$lib" ] && [ -f "$lib" ] || lib=$top_builddir/daxctl/lib/.libs/$SONAME
+[ -n "$lib" ] && [ -f "$lib" ] || lib=$top_builddir/lib/.libs/$SONAME
 if ! [ -f "$lib" ] || ! readelf -h "$lib" >/dev/null 2>&1; then
 	echo "1..1"
 	echo "not ok 1 - built library found"

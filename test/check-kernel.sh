@@ -24,7 +24,7 @@
 # Environment:
 #   DAXCTL_BIN   our real daxctl binary (not the libtool wrapper)
 #                default $top_builddir/daxctl/.libs/daxctl
-#   DAXCTL_LIB   our libdaxctl.so.1 (default next to it, in daxctl/lib/.libs)
+#   DAXCTL_LIB   our libdaxctl.so.1 (default next to it, in lib/.libs)
 #   CONSUMERS_BIN  a directory with the consumer programs built on the host
 #                (optional; test/consumers.sh shows how they are built)
 #   KERNEL_KINDS default "hmem hmem-numa nvdimm pmem-legacy"

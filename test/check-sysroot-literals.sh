@@ -6,7 +6,7 @@
 : "${top_srcdir:=$(dirname "$0")/..}"
 echo "1..2"
 hits=$(cd "$top_srcdir" && grep -nE '"/(sys|proc|dev)([/"]|$)' \
-	$(find daxctl util -name '*.[ch]' ! -path util/sysroot.c | sort) |
+	$(find lib daxctl util -name '*.[ch]' ! -path util/sysroot.c | sort) |
 	grep -vE '^[^:]+:[0-9]+:[[:space:]]*(\*|/\*|//)' |
 	grep -v '"/dev/null"')
 if [ -n "$hits" ]; then

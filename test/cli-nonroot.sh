@@ -36,7 +36,7 @@ if [ "$(id -u)" = 0 ]; then
 	real=$(dirname "$DAXCTL")/.libs/$(basename "$DAXCTL")
 	[ -x "$real" ] || real=$DAXCTL
 	cp "$real" "$_tmp/bin-nonroot/daxctl" &&
-		cp -P "$top_builddir"/daxctl/lib/.libs/libdaxctl.so* \
+		cp -P "$top_builddir"/lib/.libs/libdaxctl.so* \
 			"$_tmp/bin-nonroot/" || exit 99
 	chmod -R o+rX "$_tmp/bin-nonroot"
 	nonroot() {

@@ -46,7 +46,7 @@ tap_result 0 "make install DESTDIR=\$TMP/stage"
 # where configure put things: from the .pc file the build made
 pc_var() (
 	unset PKG_CONFIG_SYSROOT_DIR
-	pkg-config --variable="$1" "$top_builddir/daxctl/lib/libdaxctl.pc"
+	pkg-config --variable="$1" "$top_builddir/lib/libdaxctl.pc"
 )
 libdir=$(pc_var libdir)
 includedir=$(pc_var includedir)
