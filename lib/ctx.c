@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "libdaxctl-private.h"
 
@@ -26,6 +27,20 @@ log_stderr(struct daxctl_ctx *ctx, int priority, const char *file, int line,
 {
 	fprintf(stderr, "libdaxctl: %s: ", fn);
 	vfprintf(stderr, format, args);
+}
+
+/* The configuration directory that belongs to the system root. */
+static int config_path_follow_root(struct daxctl_ctx *ctx)
+{
+	char *path;
+
+	if (ctx->config_path_set)
+		return 0;
+	if (asprintf(&path, "%s%s", ctx->root, DAXCTL_CONF_DIR) < 0)
+		return -ENOMEM;
+	free(ctx->config_path);
+	ctx->config_path = path;
+	return 0;
 }
 
 /*
@@ -53,11 +68,12 @@ DAXCTL_EXPORT int daxctl_new(struct daxctl_ctx **ctx)
 	c->root = sysroot_resolve(sysroot_from_env());
 	/* a system root brings its own configuration */
 	env = env_get("DAXCTL_CONFIG_PATH");
-	if (env && *env)
+	if (env && *env) {
 		c->config_path = strdup(env);
-	else if (c->root && asprintf(&c->config_path, "%s%s", c->root,
-				     DAXCTL_CONF_DIR) < 0)
+		c->config_path_set = true;
+	} else if (c->root && config_path_follow_root(c) < 0) {
 		c->config_path = NULL;
+	}
 	if (!c->root || !c->config_path) {
 		free(c->root);
 		free(c->config_path);
@@ -93,7 +109,82 @@ DAXCTL_EXPORT void daxctl_unref(struct daxctl_ctx *ctx)
 	dax_info(ctx, "context %p released\n", (void *)ctx);
 	free(ctx->root);
 	free(ctx->config_path);
+	free(ctx->bus_path);
 	free(ctx);
+}
+
+DAXCTL_EXPORT int daxctl_set_sysroot(struct daxctl_ctx *ctx, const char *root)
+{
+	char *resolved, *old_root;
+	struct stat st;
+	int rc;
+
+	if (!ctx)
+		return -EINVAL;
+	/* objects already found carry the old root in their paths */
+	if (ctx->regions_scanned || !list_empty(&ctx->regions))
+		return -EBUSY;
+	resolved = sysroot_normalise(root);
+	if (!resolved)
+		return -ENOMEM;
+	if (*resolved) {
+		if (stat(resolved, &st) < 0) {
+			rc = -errno;
+			free(resolved);
+			return rc;
+		}
+		free(resolved);
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+		resolved = sysroot_resolve(root);
+		if (!resolved)
+			return -ENOMEM;
+	}
+	old_root = ctx->root;
+	ctx->root = resolved;
+	rc = config_path_follow_root(ctx);
+	if (rc < 0) {
+		ctx->root = old_root;
+		free(resolved);
+		return rc;
+	}
+	free(old_root);
+	free(ctx->bus_path);
+	ctx->bus_path = NULL;
+	/* what was read below the old root */
+	ctx->block_size = 0;
+	ctx->block_size_err = 0;
+	dax_info(ctx, "system root: %s\n", *ctx->root ? ctx->root : "/");
+	return 0;
+}
+
+DAXCTL_EXPORT const char *daxctl_get_sysroot(struct daxctl_ctx *ctx)
+{
+	if (!ctx)
+		return NULL;
+	return *ctx->root ? ctx->root : "/";
+}
+
+DAXCTL_EXPORT const char *daxctl_get_bus_path(struct daxctl_ctx *ctx)
+{
+	static const char * const dirs[] = { "bus/dax", "class/dax" };
+	char path[DAX_PATH_MAX];
+	struct stat st;
+	size_t i;
+
+	if (!ctx)
+		return NULL;
+	if (ctx->bus_path)
+		return ctx->bus_path;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (dax_sys_path(ctx, path, sizeof(path), "%s", dirs[i]))
+			continue;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			ctx->bus_path = strdup(path);
+			break;
+		}
+	}
+	return ctx->bus_path;
 }
 
 DAXCTL_EXPORT void daxctl_set_userdata(struct daxctl_ctx *ctx, void *userdata)
@@ -119,6 +210,7 @@ DAXCTL_EXPORT int daxctl_set_config_path(struct daxctl_ctx *ctx,
 		return -ENOMEM;
 	free(ctx->config_path);
 	ctx->config_path = copy;
+	ctx->config_path_set = true;
 	return 0;
 }
 

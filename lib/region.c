@@ -346,3 +346,13 @@ DAXCTL_EXPORT struct daxctl_dev *daxctl_region_get_dev_seed(
 			return dev;
 	return NULL;
 }
+
+DAXCTL_EXPORT int daxctl_region_is_dynamic(struct daxctl_region *region)
+{
+	char path[DAX_PATH_MAX];
+
+	if (!region ||
+	    dax_attr_path(path, sizeof(path), region->path, "dax_region/create"))
+		return 0;
+	return access(path, F_OK) == 0;
+}

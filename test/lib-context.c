@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Library context: references, logging, userdata, configuration path. */
+/*
+ * Library context: references, logging, userdata, configuration path,
+ * system root.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,6 +10,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "fixture.h"
@@ -140,11 +144,147 @@ static void test_config_path(void)
 	daxctl_unref(ctx);
 }
 
+/* The fixture's root as the library resolves it. */
+static char *fixture_real(const char *name)
+{
+	return realpath(fixture_root(name), NULL);
+}
+
+static void test_sysroot(void)
+{
+	char *real = fixture_real("hmem-00-boot"), *tmp;
+	char slashed[PATH_MAX + 8], want[PATH_MAX + 64];
+	struct daxctl_region *region;
+	struct daxctl_ctx *ctx;
+
+	unsetenv("DAXCTL_SYSROOT");
+	unsetenv("DAXCTL_CONFIG_PATH");
+	daxctl_new(&ctx);
+	is_str(daxctl_get_sysroot(ctx), "/", "live system: sysroot is /");
+	ok(daxctl_get_sysroot(NULL) == NULL, "get_sysroot(NULL) is NULL");
+	is_int(daxctl_set_sysroot(NULL, "/"), -EINVAL,
+	       "set_sysroot(NULL ctx) is -EINVAL");
+
+	/* round trip, trailing slashes dropped, symlinks resolved */
+	snprintf(slashed, sizeof(slashed), "%s//", fixture_root("hmem-00-boot"));
+	is_int(daxctl_set_sysroot(ctx, slashed), 0, "set_sysroot(fixture/)");
+	is_str(daxctl_get_sysroot(ctx), real,
+	       "get_sysroot: resolved, no trailing slash");
+	snprintf(want, sizeof(want), "%s%s/daxctl.conf.d", real, SYSCONFDIR);
+	is_str(daxctl_get_config_path(ctx), want,
+	       "the config path follows the root");
+	is_int(daxctl_set_sysroot(ctx, NULL), 0, "set_sysroot(NULL): live");
+	is_str(daxctl_get_sysroot(ctx), "/", "NULL gives /");
+	is_str(daxctl_get_config_path(ctx), SYSCONFDIR "/daxctl.conf.d",
+	       "the config path follows back to the live system");
+	is_int(daxctl_set_sysroot(ctx, "///"), 0, "set_sysroot(\"///\")");
+	is_str(daxctl_get_sysroot(ctx), "/", "\"///\" is the live system");
+	is_int(daxctl_set_sysroot(ctx, ""), 0, "set_sysroot(\"\")");
+	is_str(daxctl_get_sysroot(ctx), "/", "\"\" is the live system");
+
+	/* bad roots leave the root as it was */
+	daxctl_set_sysroot(ctx, real);
+	is_int(daxctl_set_sysroot(ctx, "/nonexistent/root"), -ENOENT,
+	       "a missing root is -ENOENT");
+	is_int(daxctl_set_sysroot(ctx, "/dev/null"), -ENOTDIR,
+	       "a file as root is -ENOTDIR");
+	is_str(daxctl_get_sysroot(ctx), real, "failures keep the old root");
+
+	/* an explicit config path stays */
+	daxctl_set_config_path(ctx, "/srv/conf");
+	daxctl_set_sysroot(ctx, "/");
+	is_str(daxctl_get_config_path(ctx), "/srv/conf",
+	       "set_config_path: does not follow the root");
+
+	/* once regions are enumerated the root is fixed */
+	daxctl_set_sysroot(ctx, real);
+	region = daxctl_region_get_first(ctx);
+	ok(region != NULL, "regions below the root set with set_sysroot");
+	ok(region && strncmp(daxctl_region_get_path(region), real,
+			     strlen(real)) == 0,
+	   "region paths begin with the root");
+	is_int(daxctl_set_sysroot(ctx, "/"), -EBUSY,
+	       "set_sysroot after enumeration is -EBUSY");
+	is_str(daxctl_get_sysroot(ctx), real, "and the root is unchanged");
+	daxctl_unref(ctx);
+
+	/* DAXCTL_CONFIG_PATH is explicit too */
+	setenv("DAXCTL_CONFIG_PATH", "/srv/env-conf", 1);
+	daxctl_new(&ctx);
+	daxctl_set_sysroot(ctx, real);
+	is_str(daxctl_get_config_path(ctx), "/srv/env-conf",
+	       "DAXCTL_CONFIG_PATH: does not follow the root");
+	daxctl_unref(ctx);
+	unsetenv("DAXCTL_CONFIG_PATH");
+
+	/* DAXCTL_SYSROOT is the default of a new context */
+	tmp = realpath("/tmp", NULL);
+	setenv("DAXCTL_SYSROOT", "/tmp/", 1);
+	daxctl_new(&ctx);
+	is_str(daxctl_get_sysroot(ctx), tmp, "DAXCTL_SYSROOT is the default");
+	daxctl_unref(ctx);
+	unsetenv("DAXCTL_SYSROOT");
+	free(tmp);
+	free(real);
+}
+
+static void test_region_is_dynamic(void)
+{
+	struct daxctl_region *region;
+	struct daxctl_ctx *ctx;
+	int n;
+
+	ctx = fixture_ctx("hmem-00-boot");
+	region = daxctl_region_get_first(ctx);
+	is_int(daxctl_region_is_dynamic(region), 1, "hmem region is dynamic");
+	daxctl_unref(ctx);
+
+	ctx = fixture_ctx("nvdimm-50-pmem-devdax");
+	n = 0;
+	daxctl_region_foreach(ctx, region)
+		n += daxctl_region_is_dynamic(region);
+	ok(daxctl_region_get_first(ctx) && n == 0,
+	   "pmem regions are static");
+	daxctl_unref(ctx);
+	is_int(daxctl_region_is_dynamic(NULL), 0, "is_dynamic(NULL) is 0");
+}
+
+static void bus_path_is(const char *fixture, const char *rel,
+			const char *what)
+{
+	char *real = fixture_real(fixture), want[PATH_MAX + 64];
+	struct daxctl_ctx *ctx;
+
+	unsetenv("DAXCTL_SYSROOT");
+	daxctl_new(&ctx);
+	daxctl_set_sysroot(ctx, fixture_root(fixture));
+	if (rel) {
+		snprintf(want, sizeof(want), "%s/sys/%s", real, rel);
+		is_str(daxctl_get_bus_path(ctx), want, what);
+	} else {
+		ok(daxctl_get_bus_path(ctx) == NULL, "%s", what);
+	}
+	daxctl_unref(ctx);
+	free(real);
+}
+
+static void test_bus_path(void)
+{
+	bus_path_is("hmem-00-boot", "bus/dax", "bus path: the dax bus");
+	bus_path_is("legacy-class", "class/dax",
+		    "bus path: the class directory on a legacy kernel");
+	bus_path_is("empty-root", NULL, "bus path: NULL without dax");
+	ok(daxctl_get_bus_path(NULL) == NULL, "get_bus_path(NULL) is NULL");
+}
+
 int main(void)
 {
 	test_log_priority_env();
 	test_refcount_and_userdata();
 	test_log_fn();
 	test_config_path();
+	test_sysroot();
+	test_region_is_dynamic();
+	test_bus_path();
 	return tap_done();
 }

@@ -20,7 +20,8 @@ enum sysroot_fs {
 /*
  * The system root named by the DAXCTL_SYSROOT environment variable, or
  * NULL. Like every environment hook it is ignored in secure-execution
- * (setuid) contexts, so the library and the CLI agree on it.
+ * (setuid) contexts. Only the library reads it, as the default root of a
+ * new context; programs ask the context (daxctl_get_sysroot()).
  */
 const char *sysroot_from_env(void);
 

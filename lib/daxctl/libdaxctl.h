@@ -15,10 +15,11 @@
  * -ENOSPC when a region is full), and refresh the objects they changed.
  *
  * Paths: the library reads /sys and /proc below a system root, "/" unless
- * the environment variable DAXCTL_SYSROOT names another directory (a
- * captured sysfs tree or an emulator; meant for testing and inspection,
- * ignored in setuid programs). Paths returned by the library include that
- * root.
+ * daxctl_set_sysroot() or, as the default of a new context, the
+ * environment variable DAXCTL_SYSROOT names another directory (a captured
+ * sysfs tree or an emulator; meant for testing and inspection, the
+ * variable is ignored in setuid programs). Paths returned by the library
+ * include that root.
  *
  * uuid_t: define HAVE_UUID (and include <uuid/uuid.h>) before including
  * this header to use libuuid's type; otherwise the header declares a
@@ -662,6 +663,72 @@ int daxctl_get_dry_run(struct daxctl_ctx *ctx);
  * legacy class model. Since: DAXCTL_EXT_1
  */
 const char *daxctl_dev_get_driver(struct daxctl_dev *dev);
+
+/*
+ * ---- Extensions of this project (symbol node DAXCTL_EXT_2) ----
+ *
+ * The system root as a property of the context; test for them with the
+ * DAXCTL_HAVE_EXT_2 macro.
+ */
+#define DAXCTL_HAVE_EXT_2 1
+
+/**
+ * daxctl_set_sysroot() - read the system below another root directory
+ * @ctx: the context
+ * @root: a directory holding a copy of a system's sys (and proc) tree: a
+ *	captured dump, a test fixture or an emulator mount. NULL, "" and "/"
+ *	select the live system.
+ *
+ * Replaces the root daxctl_new() took from DAXCTL_SYSROOT. Trailing
+ * slashes are dropped and symbolic links in @root are resolved, once,
+ * here: paths handed out afterwards begin with daxctl_get_sysroot(). The
+ * configuration directory moves below the new root as well, unless it was
+ * set explicitly (daxctl_set_config_path() or DAXCTL_CONFIG_PATH). The
+ * root cannot change once the context holds regions: call it before the
+ * first daxctl_region_get_first() or daxctl_new_region().
+ *
+ * Returns: 0; -EINVAL for a NULL @ctx; -EBUSY when the context has
+ * enumerated or added regions; -ENOENT when @root does not exist,
+ * -ENOTDIR when it is not a directory, another -errno when it cannot be
+ * looked at (-EACCES); -ENOMEM. On failure the root is unchanged.
+ * Since: DAXCTL_EXT_2
+ */
+int daxctl_set_sysroot(struct daxctl_ctx *ctx, const char *root);
+
+/**
+ * daxctl_get_sysroot() - the system root in use
+ *
+ * Returns: "/" for the live system, else the resolved root directory
+ * without a trailing slash (the prefix of every path the library hands
+ * out); a string owned by the context, valid until the next
+ * daxctl_set_sysroot(). NULL for a NULL @ctx. Since: DAXCTL_EXT_2
+ */
+const char *daxctl_get_sysroot(struct daxctl_ctx *ctx);
+
+/**
+ * daxctl_get_bus_path() - the directory of the dax device model
+ *
+ * The dax bus directory below the system root (sys/bus/dax), or on
+ * kernels with only the legacy device model its class directory
+ * (sys/class/dax). Useful as a lock all tools changing dax devices agree
+ * on, as daxctl uses it. Looked up on the first call after the root was
+ * set.
+ *
+ * Returns: a string owned by the context, or NULL when neither directory
+ * exists (no dax support) or for a NULL @ctx. Since: DAXCTL_EXT_2
+ */
+const char *daxctl_get_bus_path(struct daxctl_ctx *ctx);
+
+/**
+ * daxctl_region_is_dynamic() - whether the region's devices can change
+ *
+ * A dynamic region (e.g. one of HMAT soft-reserved memory, or CXL) can
+ * create, resize and delete devices; a static one (e.g. of pmem) has the
+ * single device the platform gave it.
+ *
+ * Returns: 1 or 0 (also for a NULL @region). Since: DAXCTL_EXT_2
+ */
+int daxctl_region_is_dynamic(struct daxctl_region *region);
 
 /* ---- Iteration helpers ---- */
 
