@@ -84,14 +84,14 @@ static void dry_run_report(struct daxctl_ctx *ctx, const char *path,
 	json_object_array_add(res->writes, w);
 }
 
-int action_lock(struct action *a)
+int action_lock(struct action *a, struct daxctl_ctx *ctx)
 {
 	int rc;
 
 	/* a dry run changes nothing: like list, it never waits */
 	if (a->opts->dry_run)
 		return 0;
-	rc = mutation_lock(a->cmd);
+	rc = mutation_lock(ctx, a->cmd);
 	if (rc < 0)
 		fprintf(stderr, "%s: cannot lock out other daxctl runs: %s\n",
 			a->cmd, strerror(-rc));
@@ -232,19 +232,6 @@ void action_check_region(const char *region, const char * const *usage,
 	fprintf(stderr, "  Error: invalid region '%s': expected an id, regionN or all\n",
 		region);
 	usage_with_options(usage, options);
-}
-
-bool region_is_dynamic(struct daxctl_region *region)
-{
-	const char *path = daxctl_region_get_path(region);
-	char *create;
-	bool dynamic;
-
-	if (!path || asprintf(&create, "%s/dax_region/create", path) < 0)
-		return false;
-	dynamic = access(create, F_OK) == 0;
-	free(create);
-	return dynamic;
 }
 
 /* "/dev/daxX.Y" names the device; any other path does not. */
@@ -428,7 +415,7 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 	action_check_region(a->opts->region, usage, options);
 	/* before the first look at the devices, so that what is seen is
 	 * what the other run left */
-	rc = action_lock(a);
+	rc = action_lock(a, ctx);
 	if (rc < 0)
 		return rc;
 	hits = calloc((size_t)argc, sizeof(*hits));

@@ -103,7 +103,7 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
  * for a dry run. Done by action_run_devices(); create-device calls it
  * before it looks at the regions.
  */
-int action_lock(struct action *a);
+int action_lock(struct action *a, struct daxctl_ctx *ctx);
 
 /*
  * For commands that are not per device (create-device): set up logging,
@@ -144,9 +144,6 @@ bool action_lib_incomplete(struct action *a);
 /* Reject an invalid -r value: usage error, exit 129. */
 void action_check_region(const char *region, const char * const *usage,
 			 const struct option *options);
-
-/* Whether @region can create, resize and delete devices. */
-bool region_is_dynamic(struct daxctl_region *region);
 
 /* "daxX.Y", "X.Y", "/dev/daxX.Y" or "all"; false for anything else. */
 bool device_arg_valid(const char *arg);

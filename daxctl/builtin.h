@@ -27,4 +27,10 @@ int cmd_offline_memory(int argc, const char **argv, struct daxctl_ctx *ctx);
 int cmd_disable_device(int argc, const char **argv, struct daxctl_ctx *ctx);
 int cmd_enable_device(int argc, const char **argv, struct daxctl_ctx *ctx);
 
+/*
+ * The library's system root (daxctl_get_sysroot()) as the prefix of the
+ * paths the library hands out: "" for the live system.
+ */
+const char *ctx_root_prefix(struct daxctl_ctx *ctx);
+
 #endif /* _DAXCTL_BUILTIN_H_ */

@@ -266,7 +266,7 @@ int cmd_create_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 		}
 	}
 
-	rc = action_lock(&a);
+	rc = action_lock(&a, ctx);
 	if (rc < 0) {
 		device_input_free(&o.layout);
 		return rc;
@@ -275,7 +275,7 @@ int cmd_create_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 		struct daxctl_region **v;
 
 		if (!filter_match_region(region, opts.region) ||
-		    !region_is_dynamic(region))
+		    !daxctl_region_is_dynamic(region))
 			continue;
 		v = realloc(match, (size_t)(n + 1) * sizeof(*v));
 		if (!v) {

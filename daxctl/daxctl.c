@@ -216,26 +216,43 @@ int cmd_help(int argc, const char **argv, struct daxctl_ctx *ctx)
 	return show_command_help(argv[0], ctx);
 }
 
-static int set_sysroot(const char *dir)
+const char *ctx_root_prefix(struct daxctl_ctx *ctx)
 {
-	struct stat st;
+	const char *root = daxctl_get_sysroot(ctx);
 
-	if (stat(dir, &st) < 0) {
-		fprintf(stderr, "daxctl: --sysroot: cannot access '%s': %s\n",
-			dir, strerror(errno));
-		return -1;
+	return !root || !strcmp(root, "/") ? "" : root;
+}
+
+/* The context, created on first need: "daxctl --list-cmds" needs none. */
+static int new_ctx(struct daxctl_ctx **ctx)
+{
+	int rc;
+
+	if (*ctx)
+		return 0;
+	rc = daxctl_new(ctx);
+	if (rc < 0) {
+		fprintf(stderr, "daxctl: cannot create the library context: %s\n",
+			strerror(-rc));
+		*ctx = NULL;
 	}
-	if (!S_ISDIR(st.st_mode)) {
+	return rc;
+}
+
+static int set_sysroot(struct daxctl_ctx **ctx, const char *dir)
+{
+	int rc = new_ctx(ctx);
+
+	if (rc < 0)
+		return rc;
+	rc = daxctl_set_sysroot(*ctx, dir);
+	if (rc == -ENOTDIR)
 		fprintf(stderr, "daxctl: --sysroot: '%s' is not a directory\n",
 			dir);
-		return -1;
-	}
-	/* the library reads it when the context is created */
-	if (setenv("DAXCTL_SYSROOT", dir, 1) < 0) {
-		fprintf(stderr, "daxctl: --sysroot: %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
+	else if (rc < 0)
+		fprintf(stderr, "daxctl: --sysroot: cannot access '%s': %s\n",
+			dir, strerror(-rc));
+	return rc;
 }
 
 /*
@@ -272,7 +289,7 @@ int main(int argc, char **argv)
 {
 	const char **args = (const char **)argv + 1;
 	const struct cmd_struct *cmd;
-	struct daxctl_ctx *ctx;
+	struct daxctl_ctx *ctx = NULL;
 	size_t i;
 	int rc;
 
@@ -296,23 +313,29 @@ int main(int argc, char **argv)
 		if (!strcmp(opt, "--list-cmds")) {
 			for (i = 0; i < ARRAY_SIZE(commands); i++)
 				printf("%s\n", commands[i].name);
-			return 0;
+			rc = 0;
+			goto out;
 		}
 		if (!strcmp(opt, "--sysroot")) {
 			if (argc < 2) {
 				fprintf(stderr, "Option --sysroot requires a directory\n\n Usage: %s\n",
 					main_usage);
-				return PARSE_OPT_EXIT_USAGE;
+				rc = PARSE_OPT_EXIT_USAGE;
+				goto out;
 			}
-			if (set_sysroot(args[1]) < 0)
-				return 1;
+			if (set_sysroot(&ctx, args[1]) < 0) {
+				rc = 1;
+				goto out;
+			}
 			args += 2;
 			argc -= 2;
 			continue;
 		}
 		if (!strncmp(opt, "--sysroot=", 10)) {
-			if (set_sysroot(opt + 10) < 0)
-				return 1;
+			if (set_sysroot(&ctx, opt + 10) < 0) {
+				rc = 1;
+				goto out;
+			}
 			args++;
 			argc--;
 			continue;
@@ -324,29 +347,29 @@ int main(int argc, char **argv)
 		}
 		fprintf(stderr, "Unknown option: %s\n\n Usage: %s\n", opt,
 			main_usage);
-		return PARSE_OPT_EXIT_USAGE;
+		rc = PARSE_OPT_EXIT_USAGE;
+		goto out;
 	}
 
 	if (argc <= 0) {
 		print_main_usage(stdout);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	cmd = find_command(args[0]);
 	if (!cmd) {
 		fprintf(stderr, "Unknown command: '%s'\n", args[0]);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 
-	rc = daxctl_new(&ctx);
-	if (rc < 0) {
-		fprintf(stderr, "daxctl: cannot create the library context: %s\n",
-			strerror(-rc));
+	if (new_ctx(&ctx) < 0)
 		return 1;
-	}
 	if (argc > 1 && !strcmp(args[1], "--help"))
 		rc = show_command_help(cmd->name, ctx);
 	else
 		rc = cmd->fn(argc, args, ctx);
+out:
 	daxctl_unref(ctx);
 	return rc & 0xff;
 }

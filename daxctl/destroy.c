@@ -96,7 +96,7 @@ static int destroy_one(struct action *a, struct daxctl_dev *dev,
 	int rc, nr;
 
 	(void)res;
-	if (!region_is_dynamic(region))
+	if (!daxctl_region_is_dynamic(region))
 		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
 				   "region %d is static: its device is an NVDIMM namespace or legacy pmem; remove that instead (ndctl destroy-namespace)",
 				   daxctl_region_get_id(region));

@@ -13,7 +13,6 @@
 #include "daxctl/filter.h"
 #include "daxctl/json.h"
 #include "util/parse-options.h"
-#include "util/sysroot.h"
 
 struct list_params {
 	const char *region;
@@ -84,19 +83,13 @@ static int list_run(struct daxctl_ctx *ctx, struct list_params *p)
 	struct json_opts opts = { .human = p->human, .mappings = p->mappings };
 	struct daxctl_region *region;
 	struct json_object *top;
-	char *root;
 	int rc;
 
-	/* region paths carry the library's system root: the same one */
-	root = sysroot_resolve(sysroot_from_env());
-	if (!root)
-		return -ENOMEM;
-	opts.root = root;
+	/* region paths carry the library's system root */
+	opts.root = ctx_root_prefix(ctx);
 	top = json_object_new_array();
-	if (!top) {
-		free(root);
+	if (!top)
 		return -ENOMEM;
-	}
 	daxctl_region_foreach(ctx, region) {
 		struct json_object *robj, *devs;
 		struct daxctl_dev *dev;
@@ -125,7 +118,6 @@ static int list_run(struct daxctl_ctx *ctx, struct list_params *p)
 	rc = json_print(stdout, top);
 	json_object_put(top);
 	note_hidden(opts.hidden);
-	free(root);
 	return rc;
 }
 

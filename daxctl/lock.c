@@ -7,38 +7,19 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <daxctl/libdaxctl.h>
+
 #include "daxctl/lock.h"
-#include "util/sysroot.h"
 
-/* The bus model's directory, or the class model's on old kernels. */
-static int open_dax_dir(void)
+int mutation_lock(struct daxctl_ctx *ctx, const char *cmd)
 {
-	static const char * const dirs[] = { "bus/dax", "class/dax" };
-	char path[4096];
-	char *root;
-	size_t i;
-	int fd = -1;
-
-	root = sysroot_resolve(sysroot_from_env());
-	if (!root)
-		return -ENOMEM;
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && fd < 0; i++) {
-		if (sysroot_join(path, sizeof(path), root, SYSROOT_SYSFS,
-				 dirs[i]))
-			continue;
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
-	free(root);
-	return fd;
-}
-
-int mutation_lock(const char *cmd)
-{
-	int fd = open_dax_dir();
+	const char *dir = daxctl_get_bus_path(ctx);
+	int fd;
 
 	/* no dax directory at all: there is nothing to change either */
-	if (fd == -ENOMEM)
-		return fd;
+	if (!dir)
+		return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)

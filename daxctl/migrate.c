@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * daxctl migrate-device-model: install the modprobe policy that moves pmem
- * dax devices from the legacy /sys/class/dax model to the dax bus
+ * dax devices from the legacy dax class model to the dax bus
  * (blacklist dax_pmem_compat, alias nd:t7* to dax_pmem), as a symlink to
  * the snippet daxctl ships. It takes effect when the modules are reloaded
  * or at the next boot.
@@ -16,7 +16,6 @@
 
 #include "daxctl/builtin.h"
 #include "util/parse-options.h"
-#include "util/sysroot.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -41,19 +40,14 @@ int cmd_migrate_device_model(int argc, const char **argv,
 		OPT_END(),
 	};
 	char link[PATH_MAX], target[PATH_MAX];
-	char *root;
 	ssize_t n;
 
-	(void)ctx;
 	argc = parse_options(argc, argv, options, usage, 0);
 	usage_unknown_params(argc, argv, usage, options);
 
 	/* under --sysroot the configuration of that system root changes */
-	root = sysroot_resolve(sysroot_from_env());
-	if (!root)
-		return -ENOMEM;
-	n = snprintf(link, sizeof(link), "%s%s", root, MODPROBE_LINK);
-	free(root);
+	n = snprintf(link, sizeof(link), "%s%s", ctx_root_prefix(ctx),
+		     MODPROBE_LINK);
 	if (n < 0 || (size_t)n >= sizeof(link))
 		return -ENAMETOOLONG;
 

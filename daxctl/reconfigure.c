@@ -37,7 +37,7 @@ struct reconfigure_opts {
 	int force;
 	int check_config;	/* -C: mode, online, movable from config */
 	struct config config;
-	char *root;		/* the library's system root, for matching */
+	const char *root;	/* the library's system root, for matching */
 };
 
 static void record_device(struct action *a, struct daxctl_dev *dev,
@@ -324,7 +324,7 @@ static int resize(struct action *a, struct daxctl_dev *dev, struct result *res)
 	const char *driver;
 	int rc;
 
-	if (!region_is_dynamic(region))
+	if (!daxctl_region_is_dynamic(region))
 		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
 				   "region %d is static (an NVDIMM namespace or legacy pmem): its devices cannot be resized; change the namespace instead (ndctl)",
 				   daxctl_region_get_id(region));
@@ -465,9 +465,7 @@ static int reconfigure_from_config(struct action *a, struct daxctl_ctx *ctx,
 		return action_run_devices(a, ctx, argc, argv, usage, options);
 
 	config_init(&o->config, stderr);
-	o->root = sysroot_resolve(sysroot_from_env());
-	if (!o->root)
-		return -ENOMEM;
+	o->root = ctx_root_prefix(ctx);
 	rc = config_load_dir(&o->config, daxctl_get_config_path(ctx));
 	if (rc < 0) {
 		fprintf(stderr, "%s: the configuration has errors: no device was changed\n",
@@ -480,7 +478,6 @@ static int reconfigure_from_config(struct action *a, struct daxctl_ctx *ctx,
 		rc = action_run_devices(a, ctx, argc, argv, usage, options);
 	}
 	config_release(&o->config);
-	free(o->root);
 	return rc;
 }
 
