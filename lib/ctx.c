@@ -25,7 +25,11 @@ static void __attribute__((format(printf, 6, 0)))
 log_stderr(struct daxctl_ctx *ctx, int priority, const char *file, int line,
 	   const char *fn, const char *format, va_list args)
 {
-	fprintf(stderr, "libdaxctl: %s: ", fn);
+	/* function names are for debugging, not for users */
+	if (priority >= LOG_DEBUG)
+		fprintf(stderr, "libdaxctl: %s: ", fn);
+	else
+		fprintf(stderr, "libdaxctl: ");
 	vfprintf(stderr, format, args);
 }
 

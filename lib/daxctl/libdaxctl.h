@@ -85,7 +85,9 @@ void daxctl_unref(struct daxctl_ctx *ctx);
 /**
  * daxctl_set_log_fn() - replace the log sink
  *
- * The default sink writes "libdaxctl: <function>: <message>" to stderr.
+ * The default sink writes "libdaxctl: <message>" to stderr; messages at
+ * debug priority also name the library function: "libdaxctl: <function>:
+ * <message>".
  * Messages above the context's log priority are filtered out before the
  * function is called. A NULL @ctx or @log_fn is ignored.
  * Since: LIBDAXCTL_1
