@@ -21,41 +21,48 @@
 #include "daxctl/lock.h"
 #include "util/sysroot.h"
 
-/* The results of this run; one command runs per process. */
-static struct result *results;
-static int nr_results, alloc_results;
-/* What the library last logged at error priority for the current object. */
-static char lib_error[512];
-/*
- * Whether it logged at critical priority: it could not undo a change, so
- * the object is neither as before nor as requested.
- */
-static bool lib_incomplete;
-
 const char *plural(int n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
 }
 
+/*
+ * The library's messages. An error about the current object becomes the
+ * cause in its failure line (action_fail_lib()), so the library's own line
+ * is only shown when asked for: with -v, or when DAXCTL_LOG raised the
+ * library's log level. A failed undo (critical priority) is always shown:
+ * it says what the library could not put back; so are messages outside
+ * any object (while the devices are looked up), which no line carries.
+ */
 static void __attribute__((format(printf, 6, 0)))
 action_log(struct daxctl_ctx *ctx, int priority, const char *file, int line,
 	   const char *fn, const char *format, va_list args)
 {
 	struct action *a = daxctl_get_userdata(ctx);
+	bool show;
 	va_list copy;
 
 	(void)file;
 	(void)line;
+	show = priority <= LOG_CRIT || !a || !a->current ||
+	       a->opts->verbose || daxctl_get_log_priority(ctx) > LOG_ERR;
 	va_copy(copy, args);
-	fprintf(stderr, "libdaxctl: %s: ", fn);
-	vfprintf(stderr, format, args);
+	if (show) {
+		/* function names only help with debugging */
+		if (priority >= LOG_DEBUG)
+			fprintf(stderr, "libdaxctl: %s: ", fn);
+		else
+			fprintf(stderr, "libdaxctl: ");
+		vfprintf(stderr, format, args);
+	}
 	/* the first error is the cause; later ones are its consequences */
 	if (priority <= LOG_ERR && a && a->current) {
 		if (priority <= LOG_CRIT)
-			lib_incomplete = true;
-		if (!lib_error[0]) {
-			vsnprintf(lib_error, sizeof(lib_error), format, copy);
-			lib_error[strcspn(lib_error, "\n")] = '\0';
+			a->lib_incomplete = true;
+		if (!a->lib_error[0]) {
+			vsnprintf(a->lib_error, sizeof(a->lib_error), format,
+				  copy);
+			a->lib_error[strcspn(a->lib_error, "\n")] = '\0';
 		}
 	}
 	va_end(copy);
@@ -102,6 +109,10 @@ void action_begin(struct action *a, struct daxctl_ctx *ctx)
 {
 	a->ctx = ctx;
 	a->current = NULL;
+	a->results = NULL;
+	a->nr_results = a->alloc_results = 0;
+	a->lib_error[0] = '\0';
+	a->lib_incomplete = false;
 	a->json.human = a->opts->human;
 	a->json.root = NULL;
 	daxctl_set_userdata(ctx, a);
@@ -117,35 +128,33 @@ struct result *action_result_new(struct action *a, const char *name,
 {
 	struct result *res;
 
-	if (nr_results == alloc_results) {
-		int n = alloc_results ? alloc_results * 2 : 16;
-		struct result *r = realloc(results, (size_t)n * sizeof(*r));
+	if (a->nr_results == a->alloc_results) {
+		int n = a->alloc_results ? a->alloc_results * 2 : 16;
+		struct result *r = realloc(a->results, (size_t)n * sizeof(*r));
 
 		if (!r)
 			return NULL;
-		results = r;
-		alloc_results = n;
+		a->results = r;
+		a->alloc_results = n;
 	}
-	res = &results[nr_results++];
+	res = &a->results[a->nr_results++];
 	memset(res, 0, sizeof(*res));
 	snprintf(res->name, sizeof(res->name), "%s", name);
 	res->region_id = region_id;
 	a->current = res;
-	lib_error[0] = '\0';
-	lib_incomplete = false;
+	a->lib_error[0] = '\0';
+	a->lib_incomplete = false;
 	return res;
 }
 
 const char *action_lib_error(struct action *a)
 {
-	(void)a;
-	return lib_error;
+	return a->lib_error;
 }
 
 bool action_lib_incomplete(struct action *a)
 {
-	(void)a;
-	return lib_incomplete;
+	return a->lib_incomplete;
 }
 
 /*
@@ -168,25 +177,74 @@ int action_fail(struct action *a, int err, enum rollback rb,
 	va_list args;
 
 	va_start(args, fmt);
-	say(a, msg, sizeof(msg), fmt, args);
+	vsnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
-	if (res) {
-		res->outcome = OUTCOME_FAILED;
-		res->err = err;
-		/* the library could not undo its part */
-		if (lib_incomplete && rb == ROLLBACK_RESTORED)
-			rb = ROLLBACK_INCOMPLETE;
-		res->rollback = rb;
-		memcpy(res->message, msg, sizeof(msg));
+	if (!res) {
+		fprintf(stderr, "%s: %s\n", a->cmd, msg);
+		return err;
 	}
+	/* one line: what failed and why, and where an undo left it */
+	fprintf(stderr, "%s: %s%s%s\n", res->name, msg,
+		res->left[0] ? "; " : "", res->left);
+	res->outcome = OUTCOME_FAILED;
+	res->err = err;
+	/* the library could not undo its part */
+	if (a->lib_incomplete && rb == ROLLBACK_RESTORED)
+		rb = ROLLBACK_INCOMPLETE;
+	res->rollback = rb;
+	memcpy(res->message, msg, sizeof(msg));
 	return err;
+}
+
+/* The library's cause without the object name it begins with. */
+static const char *lib_cause(struct action *a)
+{
+	const char *cause = a->lib_error;
+	size_t len;
+
+	if (!a->current)
+		return cause;
+	len = strlen(a->current->name);
+	if (strncmp(cause, a->current->name, len) == 0 &&
+	    strncmp(cause + len, ": ", 2) == 0)
+		cause += len + 2;
+	return cause;
+}
+
+static int fail_lib(struct action *a, int err, enum rollback rb,
+		    const char *what, const char *hint)
+{
+	const char *cause = lib_cause(a), *reason = strerror(-err);
+	bool has_reason;
+
+	if (!*cause)
+		return action_fail(a, err, rb, "%s: %s%s", what, reason, hint);
+	has_reason = strstr(cause, reason) != NULL;
+	if (strncmp(cause, what, strlen(what)) == 0)
+		return action_fail(a, err, rb, "%s%s%s%s", cause,
+				   has_reason ? "" : ": ",
+				   has_reason ? "" : reason, hint);
+	return action_fail(a, err, rb, "%s: %s%s%s%s", what, cause,
+			   has_reason ? "" : ": ", has_reason ? "" : reason,
+			   hint);
 }
 
 int action_fail_lib(struct action *a, int err, enum rollback rb,
 		    const char *what)
 {
-	return action_fail(a, err, rb, "%s: %s%s%s", what, strerror(-err),
-			   lib_error[0] ? ": " : "", lib_error);
+	return fail_lib(a, err, rb, what, "");
+}
+
+int action_fail_libf(struct action *a, int err, enum rollback rb,
+		     const char *hint, const char *fmt, ...)
+{
+	char what[256];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(what, sizeof(what), fmt, args);
+	va_end(args);
+	return fail_lib(a, err, rb, what, hint ? hint : "");
 }
 
 void action_left(struct action *a, const char *fmt, ...)
@@ -196,7 +254,12 @@ void action_left(struct action *a, const char *fmt, ...)
 	va_list args;
 
 	va_start(args, fmt);
-	say(a, msg, sizeof(msg), fmt, args);
+	if (!res || res->outcome == OUTCOME_FAILED) {
+		/* no failure line to carry it (any more) */
+		say(a, msg, sizeof(msg), fmt, args);
+	} else {
+		vsnprintf(msg, sizeof(msg), fmt, args);
+	}
 	va_end(args);
 	if (res)
 		memcpy(res->left, msg, sizeof(msg));
@@ -326,8 +389,8 @@ int action_finish(struct action *a)
 	a->current = NULL;
 	if (a->opts->json_result || (a->prints_device && !a->opts->dry_run))
 		out = json_object_new_array();
-	for (i = 0; i < nr_results; i++) {
-		struct result *res = &results[i];
+	for (i = 0; i < a->nr_results; i++) {
+		struct result *res = &a->results[i];
 
 		if (res->outcome == OUTCOME_CHANGED)
 			changed++;
@@ -346,13 +409,13 @@ int action_finish(struct action *a)
 		json_print(stdout, out);
 	fflush(stdout);
 	json_object_put(out);
-	for (i = 0; i < nr_results; i++) {
-		json_object_put(results[i].device);
-		json_object_put(results[i].writes);
+	for (i = 0; i < a->nr_results; i++) {
+		json_object_put(a->results[i].device);
+		json_object_put(a->results[i].writes);
 	}
-	free(results);
-	results = NULL;
-	nr_results = alloc_results = 0;
+	free(a->results);
+	a->results = NULL;
+	a->nr_results = a->alloc_results = 0;
 
 	fprintf(stderr, "%s %d %s%s\n", a->done, changed,
 		plural(changed, "device", "devices"),

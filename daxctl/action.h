@@ -83,10 +83,19 @@ struct action {
 	 */
 	int (*run)(struct action *a, struct daxctl_dev *dev,
 		   struct result *res);
-	/* set by action_run() */
+	/* the state of the run, set up by action_begin() */
 	struct daxctl_ctx *ctx;
 	struct result *current;
 	struct json_opts json;
+	struct result *results;
+	int nr_results, alloc_results;
+	/* the library's first error message about the current object */
+	char lib_error[512];
+	/*
+	 * Whether the library logged at critical priority: it could not undo
+	 * a change, so the object is neither as before nor as requested.
+	 */
+	bool lib_incomplete;
 };
 
 /*
@@ -115,18 +124,33 @@ struct result *action_result_new(struct action *a, const char *name,
 				 int region_id);
 int action_finish(struct action *a);
 
-/* Record why the current device failed and print it: "<dev>: <why>". */
+/*
+ * Record why the current device failed and print it: "<dev>: <why>",
+ * followed by "; <left>" when action_left() said where an undo left it.
+ */
 int action_fail(struct action *a, int err, enum rollback rb,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*
- * action_fail() with the message "<what>: <strerror(err)>", followed by
- * ": <the library's first error message>" when it logged one.
+ * action_fail() for a library call that failed: "<what>: <strerror(err)>",
+ * or, when the library logged an error about the object, its first one as
+ * the cause, said once: "<what>: <cause>" ("<cause>" alone when it begins
+ * with @what: "failed to online memory10: ..." for "failed to online
+ * memory"), the device name it begins with dropped, the errno appended if
+ * the cause lacks it.
  */
 int action_fail_lib(struct action *a, int err, enum rollback rb,
 		    const char *what);
 /*
- * An undo step was refused: say where the device is left ("left in
- * system-ram mode ..."), on stderr and in the result.
+ * action_fail_lib() with a formatted <what>, and @hint (" (what to do)",
+ * may be NULL) after the reason.
+ */
+int action_fail_libf(struct action *a, int err, enum rollback rb,
+		     const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/*
+ * An undo step was refused: record where the device is left ("left in
+ * system-ram mode ..."), for the failure line and the result. Call it
+ * before action_fail().
  */
 void action_left(struct action *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -136,7 +160,7 @@ void action_note(struct action *a, const char *fmt, ...)
 /* Only with -v. */
 void action_verbose(struct action *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The last message the library logged for the current device, or "". */
+/* The first error the library logged for the current device, or "". */
 const char *action_lib_error(struct action *a);
 /* Whether the library said it could not undo a change (LOG_CRIT). */
 bool action_lib_incomplete(struct action *a);

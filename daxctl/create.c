@@ -102,9 +102,8 @@ static int create_in(struct action *a, struct daxctl_region *region)
 	if (!dev) {
 		rc = daxctl_region_create_dev(region);
 		if (rc < 0)
-			return action_fail(a, rc, ROLLBACK_NONE,
-					   "failed to create a device: %s",
-					   strerror(-rc));
+			return action_fail_lib(a, rc, ROLLBACK_NONE,
+					       "failed to create a device");
 		dev = daxctl_region_get_dev_seed(region);
 		if (!dev)
 			return action_fail(a, -ENOSPC, ROLLBACK_NONE,
@@ -122,27 +121,25 @@ static int create_in(struct action *a, struct daxctl_region *region)
 		rc = daxctl_dev_set_align(dev, align);
 		if (rc < 0) {
 			rb = undo_create(a, region, dev, created);
-			return action_fail(a, rc, rb,
-					   "failed to set the alignment to %lu: %s",
-					   align, strerror(-rc));
+			return action_fail_libf(a, rc, rb, NULL,
+						"failed to set the alignment to %lu",
+						align);
 		}
 	}
 	rc = size_the_device(o, dev, size);
 	if (rc < 0) {
 		rb = undo_create(a, region, dev, created);
-		return action_fail(a, rc, rb, "failed to %s: %s%s",
-				   o->have_layout ? "add the ranges of the input" :
-						    "set the size",
-				   strerror(-rc),
+		return action_fail_libf(a, rc, rb,
 				   rc == -ENOMEM ? " (a range is not free in the region)" :
 				   rc == -EINVAL || rc == -ENXIO ? " (not a multiple of the alignment)" :
-				   "");
+				   NULL, "failed to %s",
+				   o->have_layout ? "add the ranges of the input" :
+						    "set the size");
 	}
 	rc = daxctl_dev_enable_devdax(dev);
 	if (rc < 0) {
 		rb = undo_create(a, region, dev, created);
-		return action_fail(a, rc, rb, "enable failed: %s",
-				   strerror(-rc));
+		return action_fail_lib(a, rc, rb, "failed to enable");
 	}
 	if (!daxctl_get_dry_run(a->ctx))
 		res->device = json_dev(dev, &a->json);

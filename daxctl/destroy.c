@@ -126,8 +126,8 @@ static int destroy_one(struct action *a, struct daxctl_dev *dev,
 		rc = daxctl_dev_disable(dev);
 		if (rc < 0) {
 			free(ranges);
-			return action_fail(a, rc, ROLLBACK_NONE,
-					   "failed to disable: %s", strerror(-rc));
+			return action_fail_lib(a, rc, ROLLBACK_NONE,
+					       "failed to disable");
 		}
 	}
 	if (size) {
@@ -137,9 +137,8 @@ static int destroy_one(struct action *a, struct daxctl_dev *dev,
 						   size, ranges, nr);
 
 			free(ranges);
-			return action_fail(a, rc, rb,
-					   "failed to release its capacity: %s",
-					   strerror(-rc));
+			return action_fail_lib(a, rc, rb,
+					       "failed to release its capacity");
 		}
 	}
 	if (daxctl_dev_get_id(dev) == 0) {
@@ -153,8 +152,7 @@ static int destroy_one(struct action *a, struct daxctl_dev *dev,
 					   size, ranges, nr);
 
 		free(ranges);
-		return action_fail(a, rc, rb, "failed to delete: %s",
-				   strerror(-rc));
+		return action_fail_lib(a, rc, rb, "failed to delete");
 	}
 	free(ranges);
 	return 0;

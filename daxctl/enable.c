@@ -59,7 +59,7 @@ static int enable_one(struct action *a, struct daxctl_dev *dev,
 	rc = daxctl_dev_enable_devdax(dev);
 	/* the library leaves an unbound device unbound */
 	if (rc < 0)
-		return action_fail_lib(a, rc, ROLLBACK_NONE, "enable failed");
+		return action_fail_lib(a, rc, ROLLBACK_NONE, "failed to enable");
 	action_verbose(a, "enabled (device_dax)");
 	return 0;
 }
@@ -88,7 +88,7 @@ static int disable_one(struct action *a, struct daxctl_dev *dev,
 				   driver);
 	rc = daxctl_dev_disable(dev);
 	if (rc < 0)
-		return action_fail_lib(a, rc, ROLLBACK_NONE, "disable failed");
+		return action_fail_lib(a, rc, ROLLBACK_NONE, "failed to disable");
 	action_verbose(a, "disabled");
 	return 0;
 }

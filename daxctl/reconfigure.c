@@ -129,6 +129,9 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 				   "error: kernel policy will auto-online memory, aborting (the kernel, not daxctl, would choose the zone%s; write 'offline' to %s/devices/system/memory/auto_online_blocks, or use --force to accept that)",
 				   o->no_online ? " and online it" : "",
 				   sysroot_mountpoint(SYSROOT_SYSFS));
+	if (daxctl_dev_get_target_node(dev) < 0 && *action_lib_error(a))
+		return action_fail_lib(a, -EINVAL, ROLLBACK_NONE,
+				       "cannot become system-ram");
 	if (daxctl_dev_get_target_node(dev) < 0)
 		return action_fail(a, -EINVAL, ROLLBACK_NONE,
 				   "cannot become system-ram: the platform gave it no target NUMA node, and kmem refuses such a device");
@@ -140,23 +143,19 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 		snprintf(old_driver, sizeof(old_driver), "%s", driver);
 		rc = daxctl_dev_disable(dev);
 		if (rc < 0)
-			return action_fail(a, rc, ROLLBACK_NONE,
-					   "failed to disable: %s", strerror(-rc));
+			return action_fail_lib(a, rc, ROLLBACK_NONE,
+					       "failed to disable");
 	}
 	rc = daxctl_dev_enable_ram(dev);
 	if (rc < 0) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", action_lib_error(a));
 		rb = ROLLBACK_RESTORED;
 		if (rebind(dev, *old_driver ? old_driver : NULL) < 0) {
 			action_left(a, "left disabled: binding %s again failed",
 				    old_driver);
 			rb = ROLLBACK_INCOMPLETE;
 		}
-		return action_fail(a, rc, rb, "failed to enable system-ram mode: %s%s%s%s",
-				   strerror(-rc), *why ? " (" : "", why,
-				   *why ? ")" : "");
+		return action_fail_lib(a, rc, rb,
+				       "failed to enable system-ram mode");
 	}
 	if (o->no_online) {
 		record_device(a, dev, res);
@@ -168,13 +167,9 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 	     o->no_movable ? daxctl_memory_online_no_movable(mem) :
 			     daxctl_memory_online(mem);
 	if (rc < 0) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", action_lib_error(a));
 		rb = undo_system_ram(a, dev, *old_driver ? old_driver : NULL);
-		return action_fail(a, rc, rb, "failed to online memory: %s%s%s%s",
-				   strerror(-rc), *why ? " (" : "", why,
-				   *why ? ")" : "");
+		return action_fail_lib(a, rc, rb,
+				       "failed to online memory");
 	}
 	if (rc < total)
 		action_note(a, "%d of %d memory blocks were onlined by another agent first (kernel policy or udev rule)",
@@ -289,15 +284,12 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 				     undo_devdax(a, dev, false, offlined,
 						 online == total, movable) :
 				     ROLLBACK_NONE;
-			return action_fail(a, rc, rb, "failed to disable: %s",
-					   strerror(-rc));
+			return action_fail_lib(a, rc, rb,
+					       "failed to disable");
 		}
 	}
 	rc = daxctl_dev_enable_devdax(dev);
 	if (rc < 0) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", action_lib_error(a));
 		if (strcmp(old_driver, "kmem") == 0) {
 			rb = undo_devdax(a, dev, true, offlined,
 					 online == total, movable);
@@ -308,9 +300,8 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 		} else {
 			rb = ROLLBACK_RESTORED;
 		}
-		return action_fail(a, rc, rb, "failed to enable devdax mode: %s%s%s%s",
-				   strerror(-rc), *why ? " (" : "", why,
-				   *why ? ")" : "");
+		return action_fail_lib(a, rc, rb,
+				       "failed to enable devdax mode");
 	}
 	record_device(a, dev, res);
 	return 0;
@@ -347,10 +338,10 @@ static int resize(struct action *a, struct daxctl_dev *dev, struct result *res)
 	if (o->align.set && o->align.value != old_align) {
 		rc = daxctl_dev_set_align(dev, (unsigned long)o->align.value);
 		if (rc < 0)
-			return action_fail(a, rc, ROLLBACK_NONE,
-					   "failed to set the alignment to %s: %s%s",
-					   o->align.arg, strerror(-rc),
-					   rc == -EINVAL ? " (supported: 4k, 2m, 1g, and it must divide every range)" : "");
+			return action_fail_libf(a, rc, ROLLBACK_NONE,
+						rc == -EINVAL ? " (supported: 4k, 2m, 1g, and it must divide every range)" : NULL,
+						"failed to set the alignment to %s",
+						o->align.arg);
 	}
 	if (o->size.set) {
 		rc = daxctl_dev_set_size(dev, o->size.value);
@@ -360,10 +351,11 @@ static int resize(struct action *a, struct daxctl_dev *dev, struct result *res)
 			if (o->align.set && o->align.value != old_align)
 				rb = daxctl_dev_set_align(dev, old_align) < 0 ?
 					     ROLLBACK_INCOMPLETE : ROLLBACK_RESTORED;
-			return action_fail(a, rc, rb, "failed to set the size to %s: %s%s",
-					   o->size.arg, strerror(-rc),
-					   rc == -ENOSPC ? " (not enough space left in the region)" :
-					   rc == -EINVAL ? " (it must be a multiple of the device's alignment)" : "");
+			return action_fail_libf(a, rc, rb,
+						rc == -ENOSPC ? " (not enough space left in the region)" :
+						rc == -EINVAL ? " (it must be a multiple of the device's alignment)" : NULL,
+						"failed to set the size to %s",
+						o->size.arg);
 		}
 	}
 	record_device(a, dev, res);

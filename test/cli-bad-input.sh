@@ -137,5 +137,5 @@ sysfs_row $dev/mapping0/start "0xzz" 0 "dax0.1: mapping0" list -DM -d dax0.1
 sysfs_row sys/devices/platform/hmem.0/dax_region/size "99999999999999999999999" \
 	0 "dax_region/size" list -R
 sysfs_row sys/devices/system/memory/block_size_bytes "" 234 \
-	"dax0.1: the memory block size cannot be read" \
+	"dax0.1: failed to enable system-ram mode: " \
 	reconfigure-device -m system-ram --dry-run dax0.1

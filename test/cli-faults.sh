@@ -203,4 +203,45 @@ fault_case enable "device_dax bind" \
 	'[{"write":"sys/bus/dax/drivers/device_dax/bind","errno":"EIO"}]' \
 	"disable-device dax0.0" enable-device dax0.0
 
+# ---- the library's own lines: the failure line carries the cause, so
+# they are shown only with -v; a failed undo's line always is
+# lib_lines NAME FAULTS WANT COMMAND...: every line of WANT (one per line,
+# "" for none) is a whole line of COMMAND's stderr; without -v they are
+# its only "libdaxctl:" lines
+lib_lines() {
+	ll_name=$1 ll_faults=$2 ll_want=$3
+	shift 3
+	mount_with "$ll_faults"
+	DAXCTL_SYSROOT=$SIM "$DAXCTL" "$@" >/dev/null 2>"$_tmp/ll.err"
+	daxsim_stop
+	printf '%s\n' "$ll_want" | sed '/^$/d' > "$_tmp/ll.want"
+	ll_rc=0
+	while IFS= read -r _l; do
+		grep -qxF "$_l" "$_tmp/ll.err" || ll_rc=1
+	done < "$_tmp/ll.want"
+	case " $* " in
+	*" -v "*) ;;
+	*) [ "$(grep -c '^libdaxctl: ' "$_tmp/ll.err")" = \
+	     "$(wc -l < "$_tmp/ll.want")" ] || ll_rc=1 ;;
+	esac
+	tap_result $ll_rc "$ll_name" || sed 's/^/#   /' "$_tmp/ll.err"
+}
+online10='[{"block":10,"online":"EINVAL"}]'
+lib_lines "a failure without -v: no library line" "$online10" "" $to_ram
+grep -qxF "dax0.0: failed to online memory10: Invalid argument" "$_tmp/ll.err"
+tap_result $? "  and the failure line carries the library's cause"
+lib_lines "a failure with -v: the library's line as well" "$online10" \
+	"libdaxctl: dax0.0: failed to online memory10: Invalid argument" \
+	$to_ram -v
+lib_lines "a failed undo without -v: the library's line all the same" \
+	'[{"block":10,"online":"EINVAL"},{"block":8,"offline":"EBUSY"}]' \
+	"libdaxctl: dax0.0: memory8 stays online: offlining it again failed: Device or resource busy" \
+	$to_ram
+lib_lines "a failed undo with -v: every library error line" \
+	'[{"block":10,"online":"EINVAL"},{"block":8,"offline":"EBUSY"}]' \
+	"libdaxctl: dax0.0: failed to online memory10: Invalid argument
+libdaxctl: dax0.0: memory8 stays online: offlining it again failed: Device or resource busy
+libdaxctl: dax0.0: failed to offline memory8: Device or resource busy
+" $to_ram -v
+
 check_output cli-faults
