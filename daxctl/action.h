@@ -14,7 +14,7 @@
 #include <json-c/json.h>
 
 #include "daxctl/json.h"
-#include "util/parse-options.h"
+#include "daxctl/parse-options.h"
 
 struct daxctl_ctx;
 struct daxctl_region;

@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include <daxctl/libdaxctl.h>
-#include <util/parse-options.h>
 
 #include "builtin.h"
+#include "daxctl/parse-options.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -12,7 +12,7 @@
 #include "daxctl/builtin.h"
 #include "daxctl/filter.h"
 #include "daxctl/json.h"
-#include "util/parse-options.h"
+#include "daxctl/parse-options.h"
 
 struct list_params {
 	const char *region;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "daxctl/builtin.h"
-#include "util/parse-options.h"
+#include "daxctl/parse-options.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "util/parse-options.h"
+#include "daxctl/parse-options.h"
 
 struct size_option {
 	bool set;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit test of util/parse-options: the parsing rules, the messages and
+ * Unit test of daxctl/parse-options: the parsing rules, the messages and
  * exit codes of the usage paths, and the usage layout. Paths that exit are
  * run in a child process whose exit status, stdout and stderr are checked.
  */
@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <util/parse-options.h>
+#include "daxctl/parse-options.h"
 
 #include "tap.h"
 

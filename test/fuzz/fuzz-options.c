@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer target for util/parse-options.c: parse_options() on an argv
+ * libFuzzer target for daxctl/parse-options.c: parse_options() on an argv
  * made of the input's NUL-separated strings.
  *
  * argv[0] (which the parser skips) selects the setup:
@@ -26,7 +26,7 @@
 #include <sys/types.h>
 
 #include "daxctl/filter.h"
-#include "util/parse-options.h"
+#include "daxctl/parse-options.h"
 #include "util/strings.h"
 
 /* More arguments add nothing but time. */

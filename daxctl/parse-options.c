@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <util/parse-options.h>
+#include "daxctl/parse-options.h"
 
 /* Layout of the option table in the usage, as scripts and docs show it. */
 #define USAGE_INDENT	"    "

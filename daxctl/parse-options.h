@@ -25,8 +25,8 @@
  * with the OPT_*() macros below, which also check the type of the value
  * pointer at compile time.
  */
-#ifndef _UTIL_PARSE_OPTIONS_H_
-#define _UTIL_PARSE_OPTIONS_H_
+#ifndef _DAXCTL_PARSE_OPTIONS_H_
+#define _DAXCTL_PARSE_OPTIONS_H_
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -152,4 +152,4 @@ void usage_unknown_params(int argc, const char **argv,
  */
 void parse_options_set_help_stdout(bool on);
 
-#endif /* _UTIL_PARSE_OPTIONS_H_ */
+#endif /* _DAXCTL_PARSE_OPTIONS_H_ */
