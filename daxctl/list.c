@@ -12,14 +12,8 @@
 #include "daxctl/builtin.h"
 #include "daxctl/filter.h"
 #include "daxctl/json.h"
+#include "daxctl/list.h"
 #include "daxctl/parse-options.h"
-
-struct list_params {
-	const char *region;
-	const char *dev;
-	int regions, devs, mappings, idle, human;
-	int idle_skipped;	/* matching devices left out for being idle */
-};
 
 static bool dev_listed(struct daxctl_dev *dev, struct list_params *p)
 {
@@ -121,38 +115,45 @@ static int list_run(struct daxctl_ctx *ctx, struct list_params *p)
 	return rc;
 }
 
-int cmd_list(int argc, const char **argv, struct daxctl_ctx *ctx)
+int list_parse_args(int argc, const char **argv, struct list_params *p)
 {
 	static const char * const usage[] = { "daxctl list [<options>]", NULL };
-	struct list_params p = { 0 };
 	const struct option options[] = {
-		OPT_STRING('r', "region", &p.region, "region-id",
+		OPT_STRING('r', "region", &p->region, "region-id",
 			   "only regions with this id (N, regionN or all)"),
-		OPT_STRING('d', "dev", &p.dev, "dev-id",
+		OPT_STRING('d', "dev", &p->dev, "dev-id",
 			   "only this device (daxX.Y, X.Y or all)"),
-		OPT_BOOLEAN('D', "devices", &p.devs, "show devices"),
-		OPT_BOOLEAN('R', "regions", &p.regions, "show regions"),
-		OPT_BOOLEAN('M', "mappings", &p.mappings,
+		OPT_BOOLEAN('D', "devices", &p->devs, "show devices"),
+		OPT_BOOLEAN('R', "regions", &p->regions, "show regions"),
+		OPT_BOOLEAN('M', "mappings", &p->mappings,
 			    "show the physical ranges of each device"),
-		OPT_BOOLEAN('i', "idle", &p.idle,
+		OPT_BOOLEAN('i', "idle", &p->idle,
 			    "also show idle (0-size) devices"),
-		OPT_BOOLEAN('u', "human", &p.human,
+		OPT_BOOLEAN('u', "human", &p->human,
 			    "sizes in IEC/SI units, addresses in hex"),
 		OPT_END(),
 	};
 
 	argc = parse_options(argc, argv, options, usage, 0);
 	usage_unknown_params(argc, argv, usage, options);
-	if (!filter_region_valid(p.region)) {
+	if (!filter_region_valid(p->region)) {
 		fprintf(stderr, "  Error: invalid region '%s': expected an id, "
-			"regionN or all\n", p.region);
+			"regionN or all\n", p->region);
 		usage_with_options(usage, options);
 	}
-	if (!filter_dev_valid(p.dev)) {
+	if (!filter_dev_valid(p->dev)) {
 		fprintf(stderr, "  Error: invalid device '%s': expected daxX.Y, "
-			"X.Y or all\n", p.dev);
+			"X.Y or all\n", p->dev);
 		usage_with_options(usage, options);
 	}
+	return argc;
+}
+
+int cmd_list(int argc, const char **argv, struct daxctl_ctx *ctx)
+{
+	struct list_params p = { 0 };
+
+	list_parse_args(argc, argv, &p);
 
 	/*
 	 * What to show: a region filter alone asks for regions, a device
