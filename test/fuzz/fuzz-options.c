@@ -4,8 +4,9 @@
  * made of the input's NUL-separated strings.
  *
  * argv[0] (which the parser skips) selects the setup:
- *  - "list": the exact option table of "daxctl list", followed by what
- *    cmd_list() does with the result (unknown parameters, filter checks);
+ *  - "list": the argument handling of "daxctl list" itself,
+ *    list_parse_args() of daxctl/list.c: its option table, then the
+ *    checks of unknown parameters and filters;
  *  - anything else: a table with every option kind and flag the parser
  *    knows; an 's' in argv[0] adds PARSE_OPT_STOP_AT_NON_OPTION, an 'h'
  *    turns on help-on-stdout.
@@ -13,7 +14,7 @@
  * Usage errors, --help and --list-opts end in exit(). The target is
  * linked with -Wl,--wrap=exit: while a parse runs, exit() longjmp()s back
  * here with the status; at any other time (libFuzzer's own exits) it is
- * the real exit(). The parser itself is untouched. Its usage output goes
+ * the real exit(). The code under test is untouched. Its usage output goes
  * to a stream that discards it, as printing it would only slow the
  * fuzzer down; it is still formatted, so format bugs still show.
  */
@@ -26,6 +27,7 @@
 #include <sys/types.h>
 
 #include "daxctl/filter.h"
+#include "daxctl/list.h"
 #include "daxctl/parse-options.h"
 #include "util/strings.h"
 
@@ -49,13 +51,14 @@ void __wrap_exit(int status)
 	longjmp(exit_env, 1);
 }
 
-/* Option values, reset before every parse. */
+/* Option values, reset before every parse: all_options', and list's. */
 static struct {
 	const char *region, *dev, *secret, *size;
-	int devs, regions, mappings, idle, human;
+	int devs, regions;
 	int verbose, no_online, force, nodes, flag, short_only;
 	int flag_calls;
 } v;
+static struct list_params lp;
 
 /* What the current parse must respect, for the callbacks. */
 static const char **orig_args;
@@ -108,25 +111,6 @@ static int flag_cb(const struct option *opt, const char *arg, bool unset)
 	return 0;
 }
 
-static const char * const list_usage[] = { "daxctl list [<options>]", NULL };
-
-/* cmd_list()'s table (daxctl/list.c), verbatim */
-static const struct option list_options[] = {
-	OPT_STRING('r', "region", &v.region, "region-id",
-		   "only regions with this id (N, regionN or all)"),
-	OPT_STRING('d', "dev", &v.dev, "dev-id",
-		   "only this device (daxX.Y, X.Y or all)"),
-	OPT_BOOLEAN('D', "devices", &v.devs, "show devices"),
-	OPT_BOOLEAN('R', "regions", &v.regions, "show regions"),
-	OPT_BOOLEAN('M', "mappings", &v.mappings,
-		    "show the physical ranges of each device"),
-	OPT_BOOLEAN('i', "idle", &v.idle,
-		    "also show idle (0-size) devices"),
-	OPT_BOOLEAN('u', "human", &v.human,
-		    "sizes in IEC/SI units, addresses in hex"),
-	OPT_END(),
-};
-
 static const char * const all_usage[] = {
 	"daxctl fuzz [<options>] <device>",
 	"daxctl fuzz --other-form",
@@ -162,7 +146,7 @@ static ssize_t discard(void *cookie, const char *buf, size_t len)
 }
 
 /*
- * Run the parse (and, for "list", what cmd_list() does next) with exit()
+ * Run the parse (for "list", all of list_parse_args()) with exit()
  * caught. Returns -1 when it returned normally, else the exit status.
  */
 static int parse_caught(int argc, const char **argv, bool list, int flags,
@@ -172,11 +156,7 @@ static int parse_caught(int argc, const char **argv, bool list, int flags,
 		return exit_status;
 	exit_armed = true;
 	if (list) {
-		*nparams = parse_options(argc, argv, list_options, list_usage,
-					 0);
-		usage_unknown_params(*nparams, argv, list_usage, list_options);
-		if (!filter_region_valid(v.region) || !filter_dev_valid(v.dev))
-			usage_with_options(list_usage, list_options);
+		*nparams = list_parse_args(argc, argv, &lp);
 	} else {
 		*nparams = parse_options(argc, argv, all_options, all_usage,
 					 flags);
@@ -212,11 +192,25 @@ static void check_result(int argc, const char **argv, int n, int flags,
 	if ((v.region && !in_args(v.region)) || (v.dev && !in_args(v.dev)) ||
 	    (v.secret && !in_args(v.secret)) || (v.size && !in_args(v.size)))
 		abort();
-	if ((v.devs | v.regions | v.mappings | v.idle | v.human | v.no_online |
-	     v.force | v.short_only) & ~1)
+	if ((v.devs | v.regions | v.no_online | v.force | v.short_only) & ~1)
 		abort();
 	/* one -v per byte at most */
 	if (v.verbose < 0 || (size_t)v.verbose > size)
+		abort();
+}
+
+/* What list_parse_args() returned with. */
+static void check_list(int n)
+{
+	/* no parameter gets through */
+	if (n)
+		abort();
+	if ((lp.region && !in_args(lp.region)) || (lp.dev && !in_args(lp.dev)))
+		abort();
+	if ((lp.devs | lp.regions | lp.mappings | lp.idle | lp.human) & ~1)
+		abort();
+	/* what cmd_list() goes on with was checked, hence valid */
+	if (!filter_region_valid(lp.region) || !filter_dev_valid(lp.dev))
 		abort();
 }
 
@@ -265,6 +259,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		flags |= PARSE_OPT_STOP_AT_NON_OPTION;
 	parse_options_set_help_stdout(!list && strchr(args[0], 'h'));
 	memset(&v, 0, sizeof(v));
+	memset(&lp, 0, sizeof(lp));
 
 	saved_out = stdout;
 	saved_err = stderr;
@@ -276,10 +271,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (status < 0) {
 		check_result(argc, argv, n, list ? 0 : flags, size);
-		/* what cmd_list() goes on with was checked, hence valid */
-		if (list && (n || !filter_region_valid(v.region) ||
-			     !filter_dev_valid(v.dev)))
-			abort();
+		if (list)
+			check_list(n);
 	} else if (status != PARSE_OPT_EXIT_USAGE &&
 		   status != PARSE_OPT_EXIT_LIST_OPTS &&
 		   !(status == 0 && !list && strchr(args[0], 'h'))) {
