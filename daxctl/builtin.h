@@ -11,7 +11,9 @@
 #ifndef _DAXCTL_BUILTIN_H_
 #define _DAXCTL_BUILTIN_H_
 
-struct daxctl_ctx;
+#include <string.h>
+
+#include <daxctl/libdaxctl.h>
 
 int cmd_version(int argc, const char **argv, struct daxctl_ctx *ctx);
 int cmd_list(int argc, const char **argv, struct daxctl_ctx *ctx);
@@ -31,6 +33,11 @@ int cmd_enable_device(int argc, const char **argv, struct daxctl_ctx *ctx);
  * The library's system root (daxctl_get_sysroot()) as the prefix of the
  * paths the library hands out: "" for the live system.
  */
-const char *ctx_root_prefix(struct daxctl_ctx *ctx);
+static inline const char *ctx_root_prefix(struct daxctl_ctx *ctx)
+{
+	const char *root = daxctl_get_sysroot(ctx);
+
+	return !root || !strcmp(root, "/") ? "" : root;
+}
 
 #endif /* _DAXCTL_BUILTIN_H_ */

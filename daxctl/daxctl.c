@@ -216,13 +216,6 @@ int cmd_help(int argc, const char **argv, struct daxctl_ctx *ctx)
 	return show_command_help(argv[0], ctx);
 }
 
-const char *ctx_root_prefix(struct daxctl_ctx *ctx)
-{
-	const char *root = daxctl_get_sysroot(ctx);
-
-	return !root || !strcmp(root, "/") ? "" : root;
-}
-
 /* The context, created on first need: "daxctl --list-cmds" needs none. */
 static int new_ctx(struct daxctl_ctx **ctx)
 {
