@@ -35,7 +35,7 @@ if ls /sys/bus/dax/devices/dax* /sys/class/dax/dax* >/dev/null 2>&1; then
 else
 	root=$(mktemp -d)
 	trap 'rm -rf "$root" "$log"' EXIT
-	sh test/fixture-install.sh hmem-20-system-ram-online "$root"
+	sh test/fixtures/install.sh hmem-20-system-ram-online "$root"
 	echo "== no dax devices here: listing a recorded system (test/fixtures/hmem-20-system-ram-online)"
 	./build/daxctl/daxctl --sysroot "$root" list -RDi
 fi

@@ -1,0 +1,163 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The boot-time path, without udev or systemd running: the udev rule is
+# evaluated here for a set of uevents (a small evaluator that knows the
+# rule syntax it needs and rejects anything else), the unit name it asks
+# for is instantiated from daxdev-reconfigure@.service, and the resulting
+# ExecStart command line is run against a recorded system to show that
+# daxctl accepts it. systemd-analyze verify checks the unit where it is
+# installed. Results in test/cli/expected/check-boot-units.out.
+
+. "${srcdir:-$(dirname "$0")/../..}/test/cli/common.sh"
+
+rule=$top_srcdir/contrib/90-daxctl-device.rules
+unit=$top_builddir/contrib/daxdev-reconfigure@.service
+[ -f "$unit" ] || _bail "no $unit (make builds it)"
+
+# udev_wants ACTION SUBSYSTEM KERNEL: the units the rule file asks systemd
+# to start for that uevent, one per line (SYSTEMD_WANTS of tagged devices)
+udev_wants() {
+	awk -v action="$1" -v subsystem="$2" -v kernel="$3" '
+	function glob_re(g,    r, i, c) {
+		r = "^"
+		for (i = 1; i <= length(g); i++) {
+			c = substr(g, i, 1)
+			if (c == "*") r = r ".*"
+			else if (c == "?") r = r "."
+			else if (c == "[") {
+				r = r "["
+				while (++i <= length(g) && substr(g, i, 1) != "]")
+					r = r substr(g, i, 1)
+				r = r "]"
+			} else if (index(".^$+(){}|\\/", c)) r = r "\\" c
+			else r = r c
+		}
+		return r "$"
+	}
+	function value_of(key) {
+		if (key == "ACTION") return action
+		if (key == "SUBSYSTEM") return subsystem
+		if (key == "KERNEL") return kernel
+		printf "%s:%d: this test does not know the match key %s\n", FILENAME, FNR, key > "/dev/stderr"
+		bad = 1
+		return ""
+	}
+	/^[ \t]*(#|$)/ { next }
+	{
+		line = $0
+		matched = 1
+		n = 0
+		while (line != "") {
+			sub(/^[ \t,]+/, "", line)
+			if (line == "")
+				break
+			if (!match(line, /^[A-Z_]+(\{[A-Za-z_]+\})?(==|!=|\+=|=)"[^"]*"/)) {
+				printf "%s:%d: cannot parse: %s\n", FILENAME, FNR, line > "/dev/stderr"
+				bad = 1
+				break
+			}
+			tok = substr(line, 1, RLENGTH)
+			line = substr(line, RLENGTH + 1)
+			match(tok, /(==|!=|\+=|=)/)
+			key = substr(tok, 1, RSTART - 1)
+			op = substr(tok, RSTART, RLENGTH)
+			val = substr(tok, RSTART + RLENGTH + 1)
+			val = substr(val, 1, length(val) - 1)
+			if (op == "==" || op == "!=") {
+				hit = value_of(key) ~ glob_re(val)
+				if ((op == "==") != hit)
+					matched = 0
+				continue
+			}
+			assign[++n] = key SUBSEP op SUBSEP val
+		}
+		if (!matched)
+			next
+		for (i = 1; i <= n; i++) {
+			split(assign[i], a, SUBSEP)
+			gsub(/%k/, kernel, a[3])
+			if (a[1] == "TAG")
+				tags = tags " " a[3]
+			else if (a[1] == "ENV{SYSTEMD_WANTS}")
+				wants = (a[2] == "+=" ? wants " " : "") a[3]
+			else {
+				printf "%s:%d: this test does not know the key %s\n", FILENAME, FNR, a[1] > "/dev/stderr"
+				bad = 1
+			}
+		}
+	}
+	END {
+		if (bad)
+			exit 1
+		# systemd only looks at SYSTEMD_WANTS of devices tagged for it
+		if (tags !~ / systemd( |$)/)
+			exit 0
+		n = split(wants, w, " ")
+		for (i = 1; i <= n; i++)
+			print w[i]
+	}' "$rule"
+}
+
+# unit_exec INSTANCE: the command line the unit runs for INSTANCE, with
+# the specifiers the unit uses expanded (it must use no others)
+unit_exec() {
+	_e=$(sed -n 's/^ExecStart=//p' "$unit")
+	case $_e in
+	*%[!i]*) echo "unknown specifier in: $_e" >&2; return 1 ;;
+	esac
+	printf '%s\n' "$_e" | sed "s/%i/$1/g"
+}
+
+for ev in "add dax dax0.0" "add dax dax12.3" "remove dax dax0.0" \
+	"bind dax dax0.0" "change dax dax0.0" "add block pmem0" \
+	"add dax dax_region0" "add dax dax0"; do
+	# shellcheck disable=SC2086
+	run_sh "" "udev_wants $ev"
+done
+
+cp "$unit" "$_tmp/unit"
+run_sh "the unit" "sed -n '/^\\[/,\$p' \"\$_tmp/unit\" | sed 's|^ExecStart=[^ ]*/daxctl|ExecStart=BINDIR/daxctl|'"
+
+# The whole chain: uevent -> unit instance -> command line -> daxctl.
+root=$(fixture nvdimm-50-pmem-devdax)
+mkdir -p "$_tmp/conf"
+DAXCTL_CONFIG_PATH=$_tmp/conf
+export DAXCTL_CONFIG_PATH
+want=$(udev_wants add dax dax0.0)
+instance=${want#daxdev-reconfigure@}
+instance=${instance%.service}
+cmdline=$(unit_exec "$instance")
+case $cmdline in
+/*/daxctl\ *) ;;
+*) _bail "ExecStart does not run daxctl by its absolute path: $cmdline" ;;
+esac
+# the daxctl under test stands in for the installed one
+args=${cmdline#*/daxctl }
+run_sh "the unit's command for dax0.0, no configuration" \
+	"daxctl --sysroot '$root' $args"
+uuid=$(cat "$(find "$root/sys/devices" -path '*/region0/dax0.0/uuid')")
+printf '[reconfigure-device pmem]\nnvdimm.uuid = %s\nmode = system-ram\n' \
+	"$uuid" > "$_tmp/conf/pmem.conf"
+run_sh "the same with a matching section (dry run: the fixture is read-only)" \
+	"daxctl --sysroot '$root' $args --dry-run | head -n 4"
+
+check_output
+
+# systemd's own check of the unit, where systemd-analyze exists: the
+# command must exist, so a copy runs the daxctl under test
+if command -v systemd-analyze >/dev/null 2>&1; then
+	mkdir -p "$_tmp/units"
+	sed "s|^ExecStart=[^ ]*|ExecStart=$DAXCTL|" "$unit" \
+		> "$_tmp/units/daxdev-reconfigure@.service"
+	if systemd-analyze verify --man=no \
+		"$_tmp/units/daxdev-reconfigure@dax0.0.service" \
+		> "$_tmp/verify.log" 2>&1 && ! [ -s "$_tmp/verify.log" ]; then
+		tap_result 0 "systemd-analyze verify: the unit is clean"
+	else
+		sed 's/^/# /' "$_tmp/verify.log"
+		tap_result 1 "systemd-analyze verify: the unit is clean"
+	fi
+else
+	echo "ok $((_tap_count = _tap_count + 1)) - systemd-analyze verify # SKIP systemd-analyze is not installed"
+fi
