@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Helpers for tests on the kernel emulator, sourced after common.sh:
+# Helpers for tests on the kernel emulator, sourced after test/cli/common.sh:
 #
 #   daxsim_start SCENARIO   mount the emulator on a fresh directory with the
 #                           scenario file (a path, or a name under

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Sourced by the man page checks (check-man-options.sh,
-# check-man-sections.sh), after common.sh.
+# check-man-sections.sh), after test/cli/common.sh.
 
 # The page text as asciidoctor would see it: includes expanded (relative
 # to the including file), comment lines and comment blocks dropped. Exits
