@@ -32,7 +32,19 @@ struct cmd_struct {
  * The single place to add a command. The order is the one "daxctl
  * --list-cmds" prints, which users and the shell completion know. The
  * reference's undocumented split-acpi (an ACPI table editor for test
- * benches) is not provided.
+ * benches) is not provided. Where each command's code is:
+ *
+ *   version, help                      daxctl.c
+ *   list                               list.c
+ *   migrate-device-model               migrate.c
+ *   create-device                      create.c
+ *   destroy-device                     destroy.c
+ *   reconfigure-device                 reconfigure.c (-C: config.c,
+ *                                      config-match.c)
+ *   online-memory, offline-memory      memory.c
+ *   enable-device, disable-device      enable-disable.c
+ *
+ * and action.c what the commands that change devices share.
  */
 static const struct cmd_struct commands[] = {
 	{ "version", cmd_version, "print the version of daxctl" },
