@@ -4,7 +4,8 @@
  * Per device the command returns changed, unchanged or failed; the
  * command's exit status is the last failure's errno (& 0xff), or 0. The
  * reference also exits non-zero for "already online" and 0 when nothing
- * matched; this project does neither (daxctl-interface.md §11, 6 and 7).
+ * matched; this project does neither (README.md, "Differences from ndctl's
+ * daxctl").
  */
 #include <errno.h>
 #include <stdarg.h>

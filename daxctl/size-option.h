@@ -3,7 +3,7 @@
  * --size / --align values: decimal or 0x hex with an optional k/m/g/t
  * suffix, nothing else. The reference silently ignored a value it could
  * not parse (and read a leading 0 as octal); here a bad value is a usage
- * error that names it (daxctl-interface.md §11, 5).
+ * error that names it (README.md, "Differences from ndctl's daxctl").
  */
 #ifndef _DAXCTL_SIZE_OPTION_H_
 #define _DAXCTL_SIZE_OPTION_H_

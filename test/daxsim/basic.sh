@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The emulator answers writes as Linux 6.1 does (kernel-abi facts recorded
-# on a real kernel are marked "recorded"): region create/delete/seed, device
+# The emulator answers writes as Linux 6.1 does (facts seen on a real
+# kernel, in test/replay/ or the differential check of test/kernel/, are
+# marked "recorded"): region create/delete/seed, device
 # resize and ranges, align and mapping, driver bind/unbind/new_id, kmem
 # hot-add and the memory-block states, the kmem leak on unbind with online
 # memory, and injected faults.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Dax devices: attributes, and the kernel's range allocation for size,
- * align and mapping writes (drivers/dax/bus.c in Linux 6.1): growth takes
+ * align and mapping writes as Linux 6.1 makes them (checked against it by
+ * test/replay/ and test/kernel/'s differential check): growth takes
  * the first free gap of the region, extending the device's last range when
  * the gap follows it; shrinking trims the most recently added range first.
  */

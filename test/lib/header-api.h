@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The contract's signatures (libdaxctl-api.md §3) as an X-macro, shared by
- * the C and C++ header checks: X(return type, function, parameters).
+ * The signatures of upstream libdaxctl's API, which consumers are compiled
+ * against, as an X-macro shared by the C and C++ header checks: X(return
+ * type, function, parameters). test/meta/check-abi.sh holds the version
+ * node of each.
  */
 #ifndef _TEST_HEADER_API_H_
 #define _TEST_HEADER_API_H_

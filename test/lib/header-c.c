@@ -5,7 +5,7 @@
  * -Wall -Wextra -Werror, so any warning the header causes fails the build.
  *
  * Every function is assigned, without a cast, to a pointer of the exact
- * type the contract (libdaxctl-api.md §3) gives: a signature that differs
+ * type upstream's API has (header-api.h): a signature that differs
  * (argument or return type, const) is an incompatible-pointer-types error.
  * Linking proves the library defines them all.
  *

@@ -2,8 +2,8 @@
 /*
  * Compile check of the installed header as C++: its extern "C" block, its
  * iteration macros (all five) in a function, and every function taken by
- * address into a table whose member types are the exact signatures of the
- * contract (libdaxctl-api.md §3). C++ has no implicit conversion between
+ * address into a table whose member types are the exact signatures of
+ * upstream's API (header-api.h). C++ has no implicit conversion between
  * function pointer types, so any difference (argument or return type,
  * const) is a compile error; linking proves the library defines them all,
  * with C linkage. Built with -pedantic -Wall -Wextra -Werror.

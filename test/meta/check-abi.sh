@@ -7,8 +7,8 @@
 #    exports are exactly those the script assigns, every node is defined
 #    with the script's parent, and nothing else (no util/ or internal
 #    symbol) is exported;
-#  - against the contract (libdaxctl-api.md §3): the node of every symbol is
-#    hard-coded below, so the script itself cannot drift;
+#  - against the contract: the node upstream gives every symbol is
+#    hard-coded below (contract_table), so the script itself cannot drift;
 #  - against the public header: every exported function is declared there
 #    and every function declared there is exported.
 #
@@ -30,7 +30,7 @@ SONAME=libdaxctl.so.1
 # upstream v81: libtool 7:1:6, installed as (current - age).revision.age
 REALNAME=libdaxctl.so.1.1.6
 
-# The contract: every symbol of libdaxctl-api.md §3 at its node. Nodes are
+# The contract: every symbol of upstream's libdaxctl at its node. Nodes are
 # listed oldest first; each inherits the one before it. Adopting upstream's
 # LIBDAXCTL_11 (famfs) means adding it here verbatim.
 contract_table() {
