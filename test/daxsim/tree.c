@@ -216,8 +216,9 @@ static void dir_del(struct vfs_dir *d, struct vfs_node *n)
 }
 
 /*
- * kernfs's name hash (fs/kernfs/dir.c with include/linux/stringhash.h on a
- * 64-bit kernel): sysfs lists a directory sorted by it, and programs that
+ * kernfs's name hash, as a 64-bit kernel computes it: sysfs lists a
+ * directory sorted by it (the readdir order the recordings of test/replay/
+ * show, which it reproduces), and programs that
  * walk sysfs (the reference daxctl among them) process entries in that
  * order, so the emulator lists them the same way.
  */
