@@ -13,19 +13,23 @@ if ! command -v shellcheck >/dev/null 2>&1; then
 fi
 
 # The shell code: scripts by name or by their #! line, and the sourced
-# libraries (which say "# shellcheck shell=sh"). Recorded data and build
-# trees are not code.
+# libraries (which say "# shellcheck shell=sh"). Recorded data (the fixture
+# trees, recordings, expected outputs, fuzzing corpora), build trees
+# (build*/, distcheck's _build/ and _inst/) and the files autotools install
+# in build-aux/ are not code, or not ours.
 list_scripts() {
 	cd "$top_srcdir" || exit 1
-	find . \( -path ./test/fixtures -o -path ./test/replay \
-		-o -path ./test/daxsim/replay -o -path ./test/cli/expected \
-		-o -path ./test/cli/reference -o -path ./.git \
-		-o -path './build*' -o -path './daxctl-*' -o -path ./autom4te.cache \
+	find . \( -path ./.git -o -path ./autom4te.cache \
+		-o -path './build*' ! -path './build-aux*' \
+		-o -path './build-aux/*' ! -name git-version \
+		-o -path ./_build -o -path ./_inst -o -path './daxctl-*' \
+		-o -type d \( -path './test/fixtures/*' -o -path './test/replay/*' \) \
+		-o -path '*/expected' -o -path ./test/cli/reference \
 		-o -path ./test/fuzz/corpus \) -prune -o -type f -print |
 	while read -r f; do
 		case $f in
 		*.sh | *.bash-completion) echo "$f" ;;
-		*.c | *.h | *.cc | *.md | *.adoc | *.json | *.am | *.ac | *.in.h) ;;
+		*.c | *.h | *.cc | *.md | *.adoc | *.json | *.am | *.ac) ;;
 		*)
 			case $(head -n 1 "$f" 2>/dev/null | tr -d '\0') in
 			'#!/bin/sh'* | '#!/bin/bash'* | '#!/usr/bin/env bash'*)
