@@ -122,20 +122,23 @@ sim_scenario() {
 # measure_toggle TREE UNITS LABEL_A "ARGS_A" LABEL_B "ARGS_B": two commands
 # that undo each other (online / offline), run alternately; one row each
 measure_toggle() {
-	local tree=$1 units=$2 la=$3 aa=$4 lb=$5 ab=$6
-	local ta=() tb=() i start
-	for i in $(seq "$runs"); do
+	local tree=$1 units=$2 la=$3 lb=$5
+	local aa ab ta=() tb=() start
+	# the argument strings are words separated by blanks
+	read -r -a aa <<< "$4"
+	read -r -a ab <<< "$6"
+	for _ in $(seq "$runs"); do
 		start=$EPOCHREALTIME
-		"$real" --sysroot "$tree" $aa >/dev/null 2>&1
+		"$real" --sysroot "$tree" "${aa[@]}" >/dev/null 2>&1
 		ta+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.4f", b - a}')")
 		start=$EPOCHREALTIME
-		"$real" --sysroot "$tree" $ab >/dev/null 2>&1
+		"$real" --sysroot "$tree" "${ab[@]}" >/dev/null 2>&1
 		tb+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.4f", b - a}')")
 	done
-	/usr/bin/time -f "%M" -o "$work/time.a" "$real" --sysroot "$tree" $aa >/dev/null 2>&1
-	/usr/bin/time -f "%M" -o "$work/time.b" "$real" --sysroot "$tree" $ab >/dev/null 2>&1
-	strace -c -f -o "$work/strace.a" "$real" --sysroot "$tree" $aa >/dev/null 2>&1
-	strace -c -f -o "$work/strace.b" "$real" --sysroot "$tree" $ab >/dev/null 2>&1
+	/usr/bin/time -f "%M" -o "$work/time.a" "$real" --sysroot "$tree" "${aa[@]}" >/dev/null 2>&1
+	/usr/bin/time -f "%M" -o "$work/time.b" "$real" --sysroot "$tree" "${ab[@]}" >/dev/null 2>&1
+	strace -c -f -o "$work/strace.a" "$real" --sysroot "$tree" "${aa[@]}" >/dev/null 2>&1
+	strace -c -f -o "$work/strace.b" "$real" --sysroot "$tree" "${ab[@]}" >/dev/null 2>&1
 	row "$la" "/block" "$units" "$(printf '%s\n' "${ta[@]}" | median)" \
 		"$(awk '/ total$/ {print $4}' "$work/strace.a")" "$(cat "$work/time.a")"
 	row "$lb" "/block" "$units" "$(printf '%s\n' "${tb[@]}" | median)" \
@@ -148,8 +151,8 @@ median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 measure() {
 	local label=$1 per=$2 units=$3 tree=$4
 	shift 4
-	local times=() i t rss sys start
-	for i in $(seq "$runs"); do
+	local times=() t rss sys start
+	for _ in $(seq "$runs"); do
 		start=$EPOCHREALTIME
 		"$real" --sysroot "$tree" "$@" >/dev/null 2>&1
 		times+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.4f", b - a}')")
@@ -210,8 +213,10 @@ measure_reference() {
 	echo "| --- | --- | --- | --- | --- |"
 	scenario none 0 0
 	if [ $reference = 1 ]; then
-		[ "$(id -u)" = 0 ] && [ -x /usr/bin/daxctl ] ||
-			{ echo "bench: --reference needs root and /usr/bin/daxctl" >&2; exit 2; }
+		if [ "$(id -u)" != 0 ] || [ ! -x /usr/bin/daxctl ]; then
+			echo "bench: --reference needs root and /usr/bin/daxctl" >&2
+			exit 2
+		fi
 	fi
 	measure "daxctl version" "" 0 "$work/none" version
 	measure "daxctl list, no dax devices" "" 0 "$work/none" list
