@@ -15,6 +15,7 @@ done
 if [ -n "$missing" ]; then
 	echo "== installing:$missing"
 	apt-get update -qq
+	# shellcheck disable=SC2086 # $missing is a list of package names
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
