@@ -142,7 +142,7 @@ printf '[reconfigure-device pmem]\nnvdimm.uuid = %s\nmode = system-ram\n' \
 run_sh "the same with a matching section (dry run: the fixture is read-only)" \
 	"daxctl --sysroot '$root' $args --dry-run | head -n 4"
 
-check_output
+check_output check-boot-units
 
 # systemd's own check of the unit, where systemd-analyze exists: the
 # command must exist, so a copy runs the daxctl under test

@@ -108,4 +108,4 @@ with_path "$_tmp/none" "daxctl online-memory " > "$_tmp/none.out" 2>&1
 [ "$(cat "$_tmp/none.out")" = all ]
 tap_result $? "with neither jq nor python3: only 'all', no error"
 
-check_output
+check_output check-completion

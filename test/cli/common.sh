@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
 #
 # Helpers for the shell tests, sourced by the scripts of every tier
 # (test/cli/, test/daxsim/, test/replay/, test/lib/, test/consumers/,
@@ -203,10 +204,7 @@ run() {
 
 run_sh() {
 	_record_start "$1" "$2"
-	(
-		PATH=$_tmp/bin:$PATH
-		eval "$2"
-	) > "$_tmp/stdout" 2> "$_tmp/stderr" < /dev/null
+	(PATH=$_tmp/bin:$PATH eval "$2") > "$_tmp/stdout" 2> "$_tmp/stderr" < /dev/null
 	_record_end $?
 }
 

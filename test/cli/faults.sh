@@ -57,13 +57,15 @@ fault_case() {
 
 	# what the command does without the fault
 	mount_with '[]'
-	[ -z "$fc_setup" ] || DAXCTL_SYSROOT=$SIM $DAXCTL $fc_setup >/dev/null 2>&1
+	# shellcheck disable=SC2086 # SETUP is a command line: its words
+	[ -z "$fc_setup" ] || DAXCTL_SYSROOT=$SIM "$DAXCTL" $fc_setup >/dev/null 2>&1
 	DAXCTL_SYSROOT=$SIM "$DAXCTL" "$@" >/dev/null 2>&1
 	state_of "$SIM" > "$_tmp/requested"
 	daxsim_stop
 
 	mount_with "$fc_faults"
-	[ -z "$fc_setup" ] || DAXCTL_SYSROOT=$SIM $DAXCTL $fc_setup >/dev/null 2>&1
+	# shellcheck disable=SC2086 # SETUP is a command line: its words
+	[ -z "$fc_setup" ] || DAXCTL_SYSROOT=$SIM "$DAXCTL" $fc_setup >/dev/null 2>&1
 	state_of "$SIM" > "$_tmp/before"
 	DAXCTL_SYSROOT=$SIM
 	export DAXCTL_SYSROOT
@@ -74,6 +76,7 @@ fault_case() {
 
 	_res=$(jq -r '.[0].result + " " + (.[0].state // "-") + " " + (.[0].errno // "-")' \
 		"$_tmp/stdout" 2>/dev/null)
+	# shellcheck disable=SC2086 # the three words of jq's line
 	set -- $_res
 	_result=${1:-?} _state=${2:-?} _errno=${3:-?}
 	if cmp -s "$_tmp/after" "$_tmp/before"; then
@@ -96,50 +99,47 @@ fault_case() {
 	esac
 }
 
-to_ram="reconfigure-device -m system-ram dax0.0"
-
 # ---- devdax -> system-ram: unbind, kmem new_id (+ bind), online 8..11
 fault_case ram-unbind "device_dax unbind" \
 	'[{"write":"sys/bus/dax/drivers/device_dax/unbind","errno":"EIO"}]' "" \
-	$to_ram
+	reconfigure-device -m system-ram dax0.0
 fault_case ram-new_id "kmem new_id" \
 	'[{"write":"sys/bus/dax/drivers/kmem/new_id","errno":"ENOMEM"}]' "" \
-	$to_ram
+	reconfigure-device -m system-ram dax0.0
 fault_case ram-probe "kmem probe" \
 	'[{"probe":"kmem","device":"dax0.0","errno":"ENOMEM"}]' "" \
-	$to_ram
+	reconfigure-device -m system-ram dax0.0
 fault_case ram-online "online of memory10" \
 	'[{"block":10,"online":"EINVAL"}]' "" \
-	$to_ram
+	reconfigure-device -m system-ram dax0.0
 fault_case ram-online-nomovable "online_kernel of memory11" \
 	'[{"block":11,"online":"EINVAL"}]' "" \
-	$to_ram --no-movable
+	reconfigure-device -m system-ram dax0.0 --no-movable
 fault_case ram-online-undo-offline "online of memory10, then offline of memory8" \
 	'[{"block":10,"online":"EINVAL"},{"block":8,"offline":"EBUSY"}]' "" \
-	$to_ram
+	reconfigure-device -m system-ram dax0.0
 fault_case ram-online-undo-unbind "online of memory10, then kmem unbind" \
 	'[{"block":10,"online":"EINVAL"},{"write":"sys/bus/dax/drivers/kmem/unbind","errno":"EIO"}]' "" \
-	$to_ram
+	reconfigure-device -m system-ram dax0.0
 fault_case ram-undo-rebind "kmem new_id, then device_dax bind" \
 	'[{"write":"sys/bus/dax/drivers/kmem/new_id","errno":"ENOMEM"},{"write":"sys/bus/dax/drivers/device_dax/bind","errno":"EIO"}]' "" \
-	$to_ram
+	reconfigure-device -m system-ram dax0.0
 
 # ---- system-ram -> devdax (--force): offline 12,13, kmem unbind, bind
-to_devdax="reconfigure-device -m devdax -f dax0.1"
 fault_case devdax-offline "offline of memory13" \
-	'[{"block":13,"offline":"EBUSY"}]' "" $to_devdax
+	'[{"block":13,"offline":"EBUSY"}]' "" reconfigure-device -m devdax -f dax0.1
 fault_case devdax-offline-undo "offline of memory13, then online of memory12" \
 	"[{\"block\":13,\"offline\":\"EBUSY\"},{\"write\":\"$mem/memory12/state\",\"nth\":2,\"errno\":\"EINVAL\"}]" \
-	"" $to_devdax
+	"" reconfigure-device -m devdax -f dax0.1
 fault_case devdax-unbind "kmem unbind" \
 	'[{"write":"sys/bus/dax/drivers/kmem/unbind","errno":"EIO"}]' "" \
-	$to_devdax
+	reconfigure-device -m devdax -f dax0.1
 fault_case devdax-bind "device_dax bind" \
 	'[{"write":"sys/bus/dax/drivers/device_dax/bind","errno":"EIO"}]' "" \
-	$to_devdax
+	reconfigure-device -m devdax -f dax0.1
 fault_case devdax-probe "device_dax probe" \
 	'[{"probe":"device_dax","device":"dax0.1","errno":"ENOMEM"}]' "" \
-	$to_devdax
+	reconfigure-device -m devdax -f dax0.1
 
 # ---- online-memory / offline-memory
 fault_case online "online of memory13" \
@@ -155,19 +155,18 @@ fault_case offline-undo "offline of memory13, then online of memory12" \
 	"" offline-memory dax0.1
 
 # ---- create-device: create, align, size, bind
-create="create-device -s 128M -a 4k"
 fault_case create-create "region create" \
-	"[{\"write\":\"$reg/create\",\"errno\":\"EIO\"}]" "" $create
+	"[{\"write\":\"$reg/create\",\"errno\":\"EIO\"}]" "" create-device -s 128M -a 4k
 fault_case create-align "align" \
-	'[{"write":"*/dax0.2/align","errno":"EIO"}]' "" $create
+	'[{"write":"*/dax0.2/align","errno":"EIO"}]' "" create-device -s 128M -a 4k
 fault_case create-size "size" \
-	'[{"write":"*/dax0.2/size","errno":"EIO"}]' "" $create
+	'[{"write":"*/dax0.2/size","errno":"EIO"}]' "" create-device -s 128M -a 4k
 fault_case create-bind "device_dax bind" \
 	'[{"write":"sys/bus/dax/drivers/device_dax/bind","errno":"EIO"}]' "" \
-	$create
+	create-device -s 128M -a 4k
 fault_case create-bind-undo "device_dax bind, then region delete" \
 	"[{\"write\":\"$drv/device_dax/bind\",\"errno\":\"EIO\"},{\"write\":\"$reg/delete\",\"errno\":\"EIO\"}]" \
-	"" $create
+	"" create-device -s 128M -a 4k
 
 # ---- destroy-device --force: remove_id + unbind, size 0, delete
 fault_case destroy-unbind "device_dax unbind" \
@@ -227,21 +226,22 @@ lib_lines() {
 	tap_result $ll_rc "$ll_name" || sed 's/^/#   /' "$_tmp/ll.err"
 }
 online10='[{"block":10,"online":"EINVAL"}]'
-lib_lines "a failure without -v: no library line" "$online10" "" $to_ram
+lib_lines "a failure without -v: no library line" "$online10" "" \
+	reconfigure-device -m system-ram dax0.0
 grep -qxF "dax0.0: failed to online memory10: Invalid argument" "$_tmp/ll.err"
 tap_result $? "  and the failure line carries the library's cause"
 lib_lines "a failure with -v: the library's line as well" "$online10" \
 	"libdaxctl: dax0.0: failed to online memory10: Invalid argument" \
-	$to_ram -v
+	reconfigure-device -m system-ram dax0.0 -v
 lib_lines "a failed undo without -v: the library's line all the same" \
 	'[{"block":10,"online":"EINVAL"},{"block":8,"offline":"EBUSY"}]' \
 	"libdaxctl: dax0.0: memory8 stays online: offlining it again failed: Device or resource busy" \
-	$to_ram
+	reconfigure-device -m system-ram dax0.0
 lib_lines "a failed undo with -v: every library error line" \
 	'[{"block":10,"online":"EINVAL"},{"block":8,"offline":"EBUSY"}]' \
 	"libdaxctl: dax0.0: failed to online memory10: Invalid argument
 libdaxctl: dax0.0: memory8 stays online: offlining it again failed: Device or resource busy
 libdaxctl: dax0.0: failed to offline memory8: Device or resource busy
-" $to_ram -v
+" reconfigure-device -m system-ram dax0.0 -v
 
 check_output faults

@@ -52,7 +52,7 @@ run "" list -R extra -D more
 run "" list -R -- -D
 run "" list -
 
-check_output
+check_output harness
 
 # Whether /dev/full exists is up to the build machine: keep this out of
 # the expected file.

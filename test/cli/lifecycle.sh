@@ -15,7 +15,7 @@ mem=sys/devices/system/memory
 # Everything a user can observe (see faults.sh).
 state_of() {
 	DAXCTL_SYSROOT=$SIM "$DAXCTL" list -RDMi
-	for _b in "$SIM"/$mem/memory*/state; do
+	for _b in "$SIM/$mem"/memory*/state; do
 		printf '%s %s\n' "$(basename "$(dirname "$_b")")" "$(cat "$_b")"
 	done | sort -V
 	cat "$SIM/$mem/auto_online_blocks" "$SIM/proc/iomem"

@@ -14,10 +14,10 @@ if ! command -v jq >/dev/null 2>&1; then
 	echo "1..0 # SKIP jq is not installed (Debian package jq)"
 	exit 0
 fi
-[ -n "$DAXCTL" ] && [ -n "$FIXTURE_ROOTS" ] || {
+if [ -z "$DAXCTL" ] || [ -z "$FIXTURE_ROOTS" ]; then
 	echo "Bail out! DAXCTL and FIXTURE_ROOTS must be set (make check)"
 	exit 99
-}
+fi
 
 norm() {
 	if [ -s "$1" ]; then jq -c -f "$srcdir/test/cli/list-normalise.jq" "$1"; else echo '[]'; fi

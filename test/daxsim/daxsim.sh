@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
 #
 # Helpers for tests on the kernel emulator, sourced after test/cli/common.sh:
 #
@@ -26,14 +27,14 @@ daxsim_start() {
 	_scn=$1
 	case $_scn in
 	*/* | *.json) ;;
-	*) _scn=$top_srcdir/test/daxsim/scenarios/$_scn.json ;;
+	*) _scn=${top_srcdir:?}/test/daxsim/scenarios/$_scn.json ;;
 	esac
 	[ -x "$DAXSIM" ] || _sim_skip "daxsim was not built (needs libfuse3-dev)"
 	[ -c /dev/fuse ] || _sim_skip "no /dev/fuse"
 	command -v fusermount3 >/dev/null 2>&1 ||
 		_sim_skip "no fusermount3 (Debian package fuse3)"
 	_sim_n=$((_sim_n + 1))
-	SIM=$_tmp/sim$_sim_n
+	SIM=${_tmp:?}/sim$_sim_n
 	mkdir -p "$SIM" || _bail "cannot create $SIM"
 	# other users (the non-root tests) must reach the mount point
 	chmod 755 "$_tmp"

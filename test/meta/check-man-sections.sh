@@ -61,7 +61,12 @@ check_page() {
 
 	# headings, blanks at the end of the line ignored
 	sed -n 's/^== \(.*[^ 	]\)[ 	]*$/\1/p' "$_tmp/page" > "$_tmp/headings"
-	eval "_required=\$required_$_sec"
+	case $_sec in
+	1) _required=$required_1 ;;
+	3) _required=$required_3 ;;
+	5) _required=$required_5 ;;
+	*) _required= ;;
+	esac
 	_old_ifs=$IFS
 	IFS='|'
 	set -f

@@ -5,6 +5,7 @@
 # such paths; "/dev/null" is not system state and is allowed.
 : "${top_srcdir:=$(dirname "$0")/../..}"
 echo "1..2"
+# shellcheck disable=SC2046 # find's list of file names (no blanks in them)
 hits=$(cd "$top_srcdir" && grep -nE '"/(sys|proc|dev)([/"]|$)' \
 	$(find lib daxctl util -name '*.[ch]' ! -path util/sysroot.c | sort) |
 	grep -vE '^[^:]+:[0-9]+:[[:space:]]*(\*|/\*|//)' |
@@ -23,4 +24,4 @@ else
 	echo "not ok 2 - util/sysroot.c defines the sysfs mount point"
 	fail=1
 fi
-exit ${fail:-0}
+exit "${fail:-0}"

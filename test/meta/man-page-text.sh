@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
 #
 # Sourced by the man page checks (check-man-options.sh,
 # check-man-sections.sh), after test/cli/common.sh.

@@ -23,8 +23,9 @@ known=$top_srcdir/test/replay/hmem.known
 
 [ "$(id -u)" = 0 ] || _sim_skip "needs root for a private mount namespace"
 command -v unshare >/dev/null 2>&1 || _sim_skip "no unshare(1)"
-[ -x "$REF" ] && [ "$("$REF" --version 2>/dev/null)" = 76.1 ] ||
+if [ ! -x "$REF" ] || [ "$("$REF" --version 2>/dev/null)" != 76.1 ]; then
 	_sim_skip "needs Debian's daxctl 76.1 at $REF (apt-get install daxctl)"
+fi
 unshare -m true 2>/dev/null || _sim_skip "unshare -m is not permitted here"
 
 daxsim_start hmem-boot
@@ -74,7 +75,7 @@ for d in "$replay"/*/; do
 		echo "ok $n - $name: $cmd # SKIP ndctl is not part of this replay"
 		continue
 	fi
-	why=$(sed -n "s/^$name[[:space:]]\{1,\}//p" "$known" 2>/dev/null)
+	why=$(sed -n "s/^${name}[[:space:]]\{1,\}//p" "$known" 2>/dev/null)
 	problems=
 	[ "$(cat "$d/rc")" = "$(cat "$out/$name/rc")" ] ||
 		problems="$problems exit $(cat "$out/$name/rc") (kernel: $(cat "$d/rc"))"
