@@ -6,7 +6,7 @@ set -e
 cd "$(dirname "$0")/.."
 
 deps="build-essential autoconf automake libtool pkg-config libkmod-dev \
-libudev-dev libjson-c-dev uuid-dev asciidoctor jq fuse3 libfuse3-dev"
+libudev-dev libjson-c-dev uuid-dev asciidoctor jq fuse3 libfuse3-dev shellcheck"
 missing=
 for p in $deps; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
