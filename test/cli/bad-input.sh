@@ -43,7 +43,7 @@ row() {
 
 # file NAME CONTENT: write CONTENT (printf format) to $_tmp/NAME
 file() {
-	# shellcheck disable=SC2059
+	# shellcheck disable=SC2059 # CONTENT is a printf format, by design
 	printf "$2" > "$_tmp/$1"
 }
 

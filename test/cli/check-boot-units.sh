@@ -112,7 +112,6 @@ unit_exec() {
 for ev in "add dax dax0.0" "add dax dax12.3" "remove dax dax0.0" \
 	"bind dax dax0.0" "change dax dax0.0" "add block pmem0" \
 	"add dax dax_region0" "add dax dax0"; do
-	# shellcheck disable=SC2086
 	run_sh "" "udev_wants $ev"
 done
 

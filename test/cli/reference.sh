@@ -30,7 +30,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 while IFS='	' read -r fixture file args; do
 	n=$((n + 1))
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # ARGS, a column of the table, are words
 	"$DAXCTL" --sysroot "$FIXTURE_ROOTS/$fixture" $args >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ $rc -ne 0 ]; then
