@@ -382,12 +382,23 @@ static struct json_object *result_json(const struct action *a,
 	return obj;
 }
 
+/*
+ * The action lives in the command's stack frame, the context outlives it:
+ * the library must not hand it to the log function any more (it logs
+ * when the context is released).
+ */
+static void action_detach(struct action *a)
+{
+	a->current = NULL;
+	daxctl_set_userdata(a->ctx, NULL);
+}
+
 int action_finish(struct action *a)
 {
 	struct json_object *out = NULL;
 	int i, changed = 0, rc = 0;
 
-	a->current = NULL;
+	action_detach(a);
 	if (a->opts->json_result || (a->prints_device && !a->opts->dry_run))
 		out = json_object_new_array();
 	for (i = 0; i < a->nr_results; i++) {
@@ -508,6 +519,7 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 					free(devs);
 					free(by_name);
 					free(hits);
+					action_detach(a);
 					return -ENOMEM;
 				}
 			}
@@ -532,6 +544,7 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 		if (!res) {
 			free(devs);
 			free(by_name);
+			action_detach(a);
 			return -ENOMEM;
 		}
 		res->named = by_name[i];
