@@ -73,7 +73,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
+# apt's package lists, fetched once, the first time something is missing
+updated=no
+apt_update() {
+	[ $updated = yes ] && return 0
+	apt-get update -qq
+	updated=yes
+}
 apt_install() {
+	apt_update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		-o Dpkg::Options::=--force-confdef \
 		-o Dpkg::Options::=--force-confold "$@"
@@ -123,6 +131,7 @@ sed -i "1s/^daxctl ([^)]*)/daxctl ($debversion)/" "$tree/debian/changelog"
 if [ $root = yes ]; then
 	if ! (cd "$tree" && dpkg-checkbuilddeps >/dev/null 2>&1); then
 		say "installing the build dependencies"
+		apt_update
 		(cd "$tree" && DEBIAN_FRONTEND=noninteractive \
 			apt-get build-dep -y -qq ./ >/dev/null)
 	fi

@@ -45,6 +45,7 @@ done
 if ! command -v rpmbuild >/dev/null 2>&1; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		say "installing rpm"
+		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends rpm >/dev/null
 	else
