@@ -4,8 +4,9 @@
  * root and changes what memory the kernel uses, so a misspelt key (which
  * would drop a match condition and widen the section) or a value it does
  * not understand is an error that stops everything, never something to
- * skip. Only whole-line comments exist, so that nothing inside a value is
- * silently cut off.
+ * skip. The syntax itself is the reference's (daxctl.conf(5), FORMAT):
+ * a value ends at a '#' or ';' unless it is quoted, and a boolean is read
+ * by its first letter; a value that still means nothing is an error.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -161,23 +162,28 @@ static bool parse_number(const char *s, long long min, long long max,
 	return true;
 }
 
+/*
+ * The reference reads a boolean by its first character: t, y or 1 is
+ * true, f, n or 0 false, in any case ("yes", "True", "N"). It ignores any
+ * other value, which silently leaves the default in place: here "on" and
+ * "off" mean what they say and anything else is an error.
+ */
 static bool parse_flag(const char *s, bool *out)
 {
-	static const char * const yes[] = { "true", "yes", "on", "1" };
-	static const char * const no[] = { "false", "no", "off", "0" };
-	size_t i;
-
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (strcasecmp(s, yes[i]) == 0) {
-			*out = true;
-			return true;
-		}
-		if (strcasecmp(s, no[i]) == 0) {
-			*out = false;
-			return true;
-		}
+	if (strcasecmp(s, "on") == 0 || strcasecmp(s, "off") == 0) {
+		*out = strcasecmp(s, "on") == 0;
+		return true;
 	}
-	return false;
+	switch (*s) {
+	case 't': case 'T': case 'y': case 'Y': case '1':
+		*out = true;
+		return true;
+	case 'f': case 'F': case 'n': case 'N': case '0':
+		*out = false;
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* "dax3.1", or a pattern with a glob character */
@@ -251,7 +257,7 @@ static bool parse_value(struct parser *p, enum config_key key,
 	case CONFIG_MOVABLE:
 		if (parse_flag(text, &v->flag))
 			return true;
-		parse_error(p, "invalid %s '%s': expected true or false (yes/no, on/off, 1/0)",
+		parse_error(p, "invalid %s '%s': expected true or false (yes/no, on/off, 1/0; read by the first letter)",
 			    key_names[key], text);
 		return false;
 	default:
@@ -384,6 +390,42 @@ static void parse_header(struct parser *p, const char *start,
 	p->bad_header = false;
 }
 
+/*
+ * Narrow [@start, @end) to the value itself. As in the reference, a
+ * quoted value ("..." or '...') is what is between the quotes, and an
+ * unquoted one ends at the first '#' or ';', which start a comment.
+ * Unlike it, text after the closing quote other than a comment, or a
+ * quote that is never closed, is an error rather than part of the value.
+ */
+static bool value_range(struct parser *p, const char **start,
+			const char **end)
+{
+	const char *s = *start, *close, *rest;
+
+	if (s < *end && (*s == '"' || *s == '\'')) {
+		close = memchr(s + 1, *s, (size_t)(*end - s - 1));
+		if (!close) {
+			parse_error(p, "the value's opening %c is never closed",
+				    *s);
+			return false;
+		}
+		for (rest = close + 1; rest < *end && is_blank(*rest); rest++)
+			;
+		if (rest < *end && *rest != '#' && *rest != ';') {
+			parse_error(p, "text after the value's closing %c", *s);
+			return false;
+		}
+		*start = s + 1;
+		*end = close;
+		return true;
+	}
+	for (rest = s; rest < *end && *rest != '#' && *rest != ';'; rest++)
+		;
+	*end = rest;
+	trim(start, end);
+	return true;
+}
+
 static void parse_key(struct parser *p, const char *start, const char *end)
 {
 	const char *eq = memchr(start, '=', (size_t)(end - start));
@@ -424,10 +466,8 @@ static void parse_key(struct parser *p, const char *start, const char *end)
 			    SECTION_TYPE);
 		goto out;
 	}
-	if (vend - vstart >= 2 && *vstart == '"' && vend[-1] == '"') {
-		vstart++;
-		vend--;
-	}
+	if (!value_range(p, &vstart, &vend))
+		goto out;
 	if (vstart == vend) {
 		parse_error(p, "empty value for '%s'", key);
 		goto out;

@@ -122,10 +122,28 @@ resource = 99999999999999999999
 [reconfigure-device j]
 target_node = -2
 EOF
-bad "inline comment in a value" <<EOF
+bad "a comment does not hide a bad value" <<EOF
 [reconfigure-device pmem]
 nvdimm.uuid = $uuid
-mode = devdax # keep it
+mode = ram # keep it
+EOF
+bad "only a comment: an empty value" <<EOF
+[reconfigure-device pmem]
+nvdimm.uuid = $uuid
+mode = ; devdax
+EOF
+bad "a boolean by a letter that means neither" <<EOF
+[reconfigure-device pmem]
+nvdimm.uuid = $uuid
+movable = always
+EOF
+bad "a quote never closed" <<EOF
+[reconfigure-device pmem]
+nvdimm.uuid = "$uuid
+EOF
+bad "text after the closing quote" <<EOF
+[reconfigure-device pmem]
+nvdimm.uuid = '$uuid' x
 EOF
 bad "no match key" <<EOF
 [reconfigure-device everything]
@@ -173,6 +191,32 @@ state_of > "$_tmp/end"
 cmp -s "$_tmp/start" "$_tmp/end"
 tap_result $? "no section: nothing changes"
 
+# flags ONLINE MOVABLE: booleans are read by their first letter and a
+# value may be followed by a comment, as ndctl's daxctl reads them; the
+# dry run of dax1.0 (devdax, NVDIMM) onlines its memory, movable or not,
+# or leaves it offline, as the two values say
+flags() {
+	config 10-hmem.conf <<EOF
+[reconfigure-device hmem]
+device = dax1.0	# the NVDIMM one
+mode = system-ram ; fast tier
+online = $1
+movable = $2
+EOF
+	run "online = $1, movable = $2" \
+		reconfigure-device -C --dry-run dax1.0
+}
+flags yes True
+flags Y "tRUE ; movable"
+flags 1 "'no' # a kernel zone"
+flags y FALSE
+flags t n
+flags on off
+flags "\"no\"" yes
+flags N y
+flags 0 1
+flags false f
+
 upper=$(printf '%s' "$uuid" | tr a-f A-F)
 config 10-pmem.conf <<EOF
 # the NVDIMM namespace becomes memory, online but not movable
@@ -188,6 +232,7 @@ tap_result $? "-C --dry-run changes nothing"
 run_sh "by nvdimm.uuid (upper case, quoted), -v (library lines left out)" \
 	"daxctl reconfigure-device -C -v all 2>&1 | grep -v '^libdaxctl: '"
 run "already as configured" reconfigure-device -C dax1.0
+
 run "online with -C" "list" -d dax1.0
 
 config 10-cxl.conf <<EOF
