@@ -14,10 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <daxctl/libdaxctl.h>
-#include <json-c/json.h>
 
 #include "daxctl/action.h"
 #include "daxctl/builtin.h"
@@ -147,68 +145,12 @@ static int create_in(struct action *a, struct daxctl_region *region)
 	return 0;
 }
 
-/* The whole file as one JSON value; a parse error is described in @why. */
-static int read_json_file(const char *path, struct json_object **obj,
-			  char *why, size_t len)
-{
-	enum json_tokener_error jerr = json_tokener_success;
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f;
-	int rc = 0;
-
-	f = fopen(path, "re");
-	if (!f) {
-		rc = -errno;
-		snprintf(why, len, "%s", strerror(-rc));
-		return rc;
-	}
-	/* a device description is small: refuse anything huge */
-	buf = malloc(1 << 20);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	size = fread(buf, 1, (1 << 20) - 1, f);
-	if (ferror(f) || !feof(f)) {
-		snprintf(why, len, "%s", ferror(f) ? strerror(EIO) :
-			 "larger than 1 MiB: not a device description");
-		rc = -EINVAL;
-	}
-	fclose(f);
-	if (!rc) {
-		buf[size] = '\0';
-		*obj = json_tokener_parse_verbose(buf, &jerr);
-		if (!*obj) {
-			snprintf(why, len, "not valid JSON: %s",
-				 jerr == json_tokener_success ? "empty" :
-				 json_tokener_error_desc(jerr));
-			rc = -EINVAL;
-		}
-	}
-	free(buf);
-	return rc;
-}
-
 static int load_layout(struct create_opts *o)
 {
-	struct json_object *obj = NULL;
-	char why[256];
-	int rc;
+	int rc = device_input_load("create-device", o->input, &o->layout);
 
-	rc = read_json_file(o->input, &obj, why, sizeof(why));
-	if (rc) {
-		fprintf(stderr, "create-device: --input %s: %s\n", o->input, why);
+	if (rc)
 		return rc;
-	}
-	rc = device_input_parse(obj, (unsigned long)sysconf(_SC_PAGESIZE),
-				&o->layout, why, sizeof(why));
-	json_object_put(obj);
-	if (rc) {
-		fprintf(stderr, "create-device: --input %s: %s\n", o->input,
-			rc == -EINVAL ? why : strerror(-rc));
-		return rc;
-	}
 	if (o->size.set && o->size.value != o->layout.size) {
 		fprintf(stderr, "create-device: --size %s differs from the size %llu in %s\n",
 			o->size.arg, o->layout.size, o->input);

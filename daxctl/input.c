@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -139,4 +140,70 @@ void device_input_free(struct device_input *in)
 	free(in->ranges);
 	in->ranges = NULL;
 	in->nr_ranges = 0;
+}
+
+/* The whole file as one JSON value; a parse error is described in @why. */
+static int read_json_file(const char *path, struct json_object **obj,
+			  char *why, size_t len)
+{
+	enum json_tokener_error jerr = json_tokener_success;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+	int rc = 0;
+
+	f = fopen(path, "re");
+	if (!f) {
+		rc = -errno;
+		snprintf(why, len, "%s", strerror(-rc));
+		return rc;
+	}
+	/* a device description is small: refuse anything huge */
+	buf = malloc(1 << 20);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	size = fread(buf, 1, (1 << 20) - 1, f);
+	if (ferror(f) || !feof(f)) {
+		snprintf(why, len, "%s", ferror(f) ? strerror(EIO) :
+			 "larger than 1 MiB: not a device description");
+		rc = -EINVAL;
+	}
+	fclose(f);
+	if (!rc) {
+		buf[size] = '\0';
+		*obj = json_tokener_parse_verbose(buf, &jerr);
+		if (!*obj) {
+			snprintf(why, len, "not valid JSON: %s",
+				 jerr == json_tokener_success ? "empty" :
+				 json_tokener_error_desc(jerr));
+			rc = -EINVAL;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+int device_input_load(const char *cmd, const char *path,
+		      struct device_input *in)
+{
+	struct json_object *obj = NULL;
+	char why[256];
+	int rc;
+
+	memset(in, 0, sizeof(*in));
+	rc = read_json_file(path, &obj, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "%s: --input %s: %s\n", cmd, path,
+			rc == -ENOMEM ? strerror(ENOMEM) : why);
+		return rc;
+	}
+	rc = device_input_parse(obj, (unsigned long)sysconf(_SC_PAGESIZE), in,
+				why, sizeof(why));
+	json_object_put(obj);
+	if (rc)
+		fprintf(stderr, "%s: --input %s: %s\n", cmd, path,
+			rc == -EINVAL ? why : strerror(-rc));
+	return rc;
 }

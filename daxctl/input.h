@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * create-device --input: one device object as "daxctl list -D -M" prints
+ * create-device --input, reconfigure-device --input: one device object as "daxctl list -D -M" prints
  * it (plain numbers, not -u), describing a layout to recreate.
  */
 #ifndef _DAXCTL_INPUT_H_
@@ -31,5 +31,12 @@ struct device_input {
 int device_input_parse(struct json_object *obj, unsigned long page_size,
 		       struct device_input *in, char *why, size_t len);
 void device_input_free(struct device_input *in);
+
+/*
+ * Read the file at @path and parse it into @in; on failure the reason is
+ * printed on stderr, prefixed by @cmd and the file name.
+ */
+int device_input_load(const char *cmd, const char *path,
+		      struct device_input *in);
 
 #endif /* _DAXCTL_INPUT_H_ */
