@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * daxctl reconfigure-device: change a device's mode (devdax <-> system-ram)
- * or, on a disabled device of a dynamic region, its size and alignment.
+ * or, on a disabled device of a dynamic region, its size and alignment, or
+ * its whole layout (--input: the ranges of a "list -D -M" object).
  *
  * All or nothing per device: each step that fails undoes the steps before
  * it, so the device ends either as requested or as it was. When an undo
@@ -18,6 +19,7 @@
 #include "daxctl/action.h"
 #include "daxctl/builtin.h"
 #include "daxctl/config.h"
+#include "daxctl/input.h"
 #include "daxctl/memory-ops.h"
 #include "daxctl/size-option.h"
 #include "util/sysroot.h"
@@ -36,6 +38,8 @@ struct reconfigure_opts {
 	int no_movable;
 	int force;
 	int check_config;	/* -C: mode, online, movable from config */
+	const char *input;	/* --input: the layout to give the device */
+	struct device_input layout;
 	struct config config;
 	const char *root;	/* the library's system root, for matching */
 };
@@ -362,6 +366,106 @@ static int resize(struct action *a, struct daxctl_dev *dev, struct result *res)
 	return 0;
 }
 
+/* Whether @dev has exactly the alignment and ranges of @in. */
+static bool has_layout(struct daxctl_dev *dev, const struct device_input *in)
+{
+	struct daxctl_mapping *m;
+	int i = 0;
+
+	if (daxctl_dev_get_align(dev) != in->align ||
+	    daxctl_dev_get_size(dev) != in->size)
+		return false;
+	daxctl_mapping_foreach(dev, m) {
+		if (i == in->nr_ranges ||
+		    daxctl_mapping_get_offset(m) != in->ranges[i].page_offset ||
+		    daxctl_mapping_get_start(m) != in->ranges[i].start ||
+		    daxctl_mapping_get_end(m) != in->ranges[i].end)
+			return false;
+		i++;
+	}
+	return i == in->nr_ranges;
+}
+
+/* Give @dev the alignment and ranges of @in, in the order of @in. */
+static int set_layout(struct daxctl_dev *dev, const struct device_input *in)
+{
+	int i, rc = 0;
+
+	if (daxctl_dev_get_size(dev))
+		rc = daxctl_dev_set_size(dev, 0);
+	if (rc == 0 && daxctl_dev_get_align(dev) != in->align)
+		rc = daxctl_dev_set_align(dev, (unsigned long)in->align);
+	for (i = 0; rc == 0 && i < in->nr_ranges; i++)
+		rc = daxctl_dev_set_mapping(dev, in->ranges[i].start,
+					    in->ranges[i].end);
+	return rc;
+}
+
+/*
+ * --input: the device gets the ranges the file lists, as create-device
+ * --input gives them to a new device (ndctl's daxctl accepts the option
+ * here and ignores it). The device's old ranges are released first, so
+ * they are kept aside to be put back when the new ones cannot be had.
+ */
+static int relayout(struct action *a, struct daxctl_dev *dev,
+		    struct result *res)
+{
+	struct reconfigure_opts *o = a->priv;
+	struct daxctl_region *region = daxctl_dev_get_region(dev);
+	struct device_input old = { 0 };
+	struct daxctl_mapping *m;
+	enum rollback rb;
+	const char *driver;
+	int rc, n = 0;
+
+	if (daxctl_region_get_id(region) != o->layout.region_id)
+		return action_fail(a, -EINVAL, ROLLBACK_NONE,
+				   "%s describes a device of region %d, and this one is in region %d: its ranges are not there",
+				   o->input, o->layout.region_id,
+				   daxctl_region_get_id(region));
+	if (!daxctl_region_is_dynamic(region))
+		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
+				   "region %d is static (an NVDIMM namespace or legacy pmem): the ranges of its devices cannot be chosen",
+				   daxctl_region_get_id(region));
+	if (daxctl_dev_is_enabled(dev)) {
+		driver = daxctl_dev_get_driver(dev);
+		return action_fail(a, -EBUSY, ROLLBACK_NONE,
+				   "the device is enabled (%s): disable it first (daxctl disable-device %s)",
+				   driver ? driver : "?", daxctl_dev_get_devname(dev));
+	}
+	if (has_layout(dev, &o->layout)) {
+		action_note(a, "already of that layout");
+		return 1;
+	}
+	old.align = daxctl_dev_get_align(dev);
+	daxctl_mapping_foreach(dev, m)
+		n++;
+	old.ranges = calloc((size_t)n + 1, sizeof(*old.ranges));
+	if (!old.ranges)
+		return -ENOMEM;
+	daxctl_mapping_foreach(dev, m) {
+		old.ranges[old.nr_ranges].start = daxctl_mapping_get_start(m);
+		old.ranges[old.nr_ranges++].end = daxctl_mapping_get_end(m);
+	}
+	rc = set_layout(dev, &o->layout);
+	if (rc < 0) {
+		rb = set_layout(dev, &old) < 0 ? ROLLBACK_INCOMPLETE :
+						 ROLLBACK_RESTORED;
+		if (rb == ROLLBACK_INCOMPLETE)
+			action_left(a, "left with size %llu: its old ranges could not all be taken back",
+				    daxctl_dev_get_size(dev));
+		device_input_free(&old);
+		return action_fail_libf(a, rc, rb,
+					rc == -ENOMEM ? " (a range is not free in the region)" :
+					rc == -EINVAL || rc == -ENXIO ? " (not a multiple of the alignment)" : NULL,
+					"failed to give it the ranges of %s",
+					o->input);
+	}
+	device_input_free(&old);
+	record_device(a, dev, res);
+	return 0;
+}
+
 /*
  * -C: take the mode and its options from the one section that matches
  * @dev. 0 when one does, 1 when the device is to be left as it is.
@@ -426,6 +530,8 @@ static int reconfigure_one(struct action *a, struct daxctl_dev *dev,
 		if (rc)
 			return rc;
 	}
+	if (o->input)
+		return relayout(a, dev, res);
 	switch (o->mode) {
 	case MODE_SYSTEM_RAM:
 		return to_system_ram(a, dev, res);
@@ -507,10 +613,30 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 			    "devdax: offline the memory first; system-ram: ignore the auto-online policy; either: take the device from another driver"),
 		OPT_BOOLEAN('C', "check-config", &o.check_config,
 			    "take the mode from the configuration files (daxctl.conf(5))"),
+		OPT_STRING(0, "input", &o.input, "file",
+			   "give the disabled device the ranges of a 'list -D -M' object"),
 		OPT_END(),
 	};
+	int rc;
 
 	argc = parse_options(argc, argv, options, usage, 0);
+	if (o.input) {
+		if (o.check_config || o.mode_name || o.no_online ||
+		    o.no_movable || o.size.set || o.align.set) {
+			fprintf(stderr, "  Error: --input gives the size, alignment and ranges of a disabled device: it cannot be combined with --mode, --no-online, --no-movable, --size, --align or --check-config (change the mode afterwards)\n");
+			usage_with_options(usage, options);
+		}
+		if (argc != 1 || strcmp(argv[0], "all") == 0) {
+			fprintf(stderr, "  Error: --input describes one device: name exactly one (not \"all\")\n");
+			usage_with_options(usage, options);
+		}
+		rc = device_input_load(a.cmd, o.input, &o.layout);
+		if (rc)
+			return rc;
+		rc = action_run_devices(&a, ctx, argc, argv, usage, options);
+		device_input_free(&o.layout);
+		return rc;
+	}
 	if (o.check_config) {
 		if (o.mode_name || o.no_online || o.no_movable ||
 		    o.size.set || o.align.set) {

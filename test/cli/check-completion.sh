@@ -73,7 +73,9 @@ offer "daxctl disable-device " \
 
 # file names for --input
 mkdir -p "$_tmp/in" && : > "$_tmp/in/dump.json"
-offer "daxctl create-device --input=$_tmp/in/du"
+offer "daxctl create-device --input=$_tmp/in/du" \
+	"daxctl reconfigure-device --input $_tmp/in/du" \
+	"daxctl reconfigure-device --in"
 
 # without jq: python3; without either: no names, but no error. The
 # PATHs are the system's programs, less those.

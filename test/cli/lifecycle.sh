@@ -169,6 +169,46 @@ run "" list -M -d dax0.0
 stop
 check_output lifecycle-resize
 
+# ---- reconfigure-device --input: a disabled device takes a layout ----
+start lifecycle
+run "" create-device -s 128M
+DAXCTL_SYSROOT=$SIM "$DAXCTL" list -D -M -d dax0.2 |
+	jq '.[0]' > "$_tmp/one.json"
+# the same space in two ranges, the second half first
+jq '.mappings = [.mappings[0] as $m | ($m.start + 67108864) as $half |
+	{ page_offset: 0, start: $half, end: $m.end },
+	{ page_offset: 16384, start: $m.start, end: ($half - 1) }]' \
+	"$_tmp/one.json" > "$_tmp/swapped.json"
+jq '.chardev = "dax1.0"' "$_tmp/one.json" > "$_tmp/region1.json"
+DAXCTL_SYSROOT=$SIM "$DAXCTL" list -D -M -d dax0.0 |
+	jq '.[0] | .mappings[0].end = .mappings[0].start + 134217727 |
+		.mappings[0].size = 134217728 | .size = 134217728 |
+		.mappings = [.mappings[0]]' > "$_tmp/taken.json"
+run "enabled" reconfigure-device --input "$_tmp/swapped.json" dax0.2
+run "system-ram" reconfigure-device --input "$_tmp/swapped.json" dax0.1
+run "" disable-device dax0.2
+run "already" reconfigure-device --input "$_tmp/one.json" dax0.2
+dry_run reconfigure-device --input "$_tmp/swapped.json" dax0.2
+run "two ranges" reconfigure-device --input "$_tmp/swapped.json" dax0.2
+run "" list -M -d dax0.2
+run "another region's layout" \
+	reconfigure-device --input "$_tmp/region1.json" dax0.2
+run "ranges of another device: its own are put back" \
+	reconfigure-device --input "$_tmp/taken.json" dax0.2
+run "" list -M -d dax0.2
+run "back to one range" reconfigure-device --input "$_tmp/one.json" dax0.2
+run "" enable-device dax0.2
+run "" list -M -d dax0.2
+run "with --mode" reconfigure-device --input "$_tmp/one.json" -m devdax dax0.2
+run "with --size" reconfigure-device --input "$_tmp/one.json" -s 128M dax0.2
+run "with -C" reconfigure-device --input "$_tmp/one.json" -C dax0.2
+run "all" reconfigure-device --input "$_tmp/one.json" all
+run "two devices" reconfigure-device --input "$_tmp/one.json" dax0.2 dax0.0
+run "no such file" reconfigure-device --input "$_tmp/none.json" dax0.2
+run "no such device" reconfigure-device --input "$_tmp/one.json" dax0.7
+stop
+check_output lifecycle-input
+
 # ---- enable-device / disable-device ----
 start lifecycle
 dry_run disable-device dax0.0
