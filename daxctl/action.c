@@ -20,7 +20,6 @@
 #include "daxctl/action.h"
 #include "daxctl/filter.h"
 #include "daxctl/lock.h"
-#include "util/sysroot.h"
 
 const char *plural(int n, const char *one, const char *many)
 {
@@ -299,27 +298,6 @@ void action_check_region(const char *region, const char * const *usage,
 }
 
 /* "/dev/daxX.Y" names the device; any other path does not. */
-static const char *device_arg_name(const char *arg)
-{
-	const char *dev = sysroot_mountpoint(SYSROOT_DEVFS);
-	size_t len = strlen(dev);
-
-	if (strncmp(arg, dev, len) == 0 && arg[len] == '/' &&
-	    strncmp(arg + len + 1, "dax", 3) == 0)
-		return arg + len + 1;
-	return arg;
-}
-
-bool device_arg_valid(const char *arg)
-{
-	const char *name = device_arg_name(arg);
-
-	/* "X.Y" is fine, ".." or "/" in any form is not */
-	if (!*name || strchr(name, '/'))
-		return false;
-	return filter_dev_valid(name);
-}
-
 static const char *outcome_name(const struct action *a, enum outcome o)
 {
 	switch (o) {
@@ -447,7 +425,7 @@ static bool dev_selected(struct daxctl_dev *dev, int argc, const char **argv,
 
 	*named = false;
 	for (i = 0; i < argc; i++) {
-		if (filter_match_dev(dev, device_arg_name(argv[i]))) {
+		if (filter_match_dev(dev, filter_dev_arg_name(argv[i]))) {
 			hits[i]++;
 			any = true;
 			if (strcmp(argv[i], "all") != 0)
@@ -481,7 +459,7 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 		usage_with_options(usage, options);
 	}
 	for (i = 0; i < argc; i++) {
-		if (!device_arg_valid(argv[i])) {
+		if (!filter_dev_arg_valid(argv[i])) {
 			fprintf(stderr, "  Error: invalid device '%s': expected daxX.Y, X.Y, /dev/daxX.Y or all\n",
 				argv[i]);
 			usage_with_options(usage, options);

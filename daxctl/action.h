@@ -169,9 +169,6 @@ bool action_lib_incomplete(struct action *a);
 void action_check_region(const char *region, const char * const *usage,
 			 const struct option *options);
 
-/* "daxX.Y", "X.Y", "/dev/daxX.Y" or "all"; false for anything else. */
-bool device_arg_valid(const char *arg);
-
 /* "1 device" / "3 devices" */
 const char *plural(int n, const char *one, const char *many);
 

@@ -7,6 +7,7 @@
 
 #include "daxctl/filter.h"
 #include "util/strings.h"
+#include "util/sysroot.h"
 
 static bool parse_region_filter(const char *filter, int *id)
 {
@@ -70,4 +71,25 @@ bool filter_match_dev(struct daxctl_dev *dev, const char *filter)
 	    !parse_dax_devname(devname, &dev_region_id, &dev_id))
 		return false;
 	return region_id == dev_region_id && id == dev_id;
+}
+
+const char *filter_dev_arg_name(const char *arg)
+{
+	const char *dev = sysroot_mountpoint(SYSROOT_DEVFS);
+	size_t len = strlen(dev);
+
+	if (strncmp(arg, dev, len) == 0 && arg[len] == '/' &&
+	    strncmp(arg + len + 1, "dax", 3) == 0)
+		return arg + len + 1;
+	return arg;
+}
+
+bool filter_dev_arg_valid(const char *arg)
+{
+	const char *name = filter_dev_arg_name(arg);
+
+	/* "X.Y" is fine, ".." or "/" in any form is not */
+	if (!*name || strchr(name, '/'))
+		return false;
+	return filter_dev_valid(name);
 }

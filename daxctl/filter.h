@@ -19,4 +19,12 @@ bool filter_match_region(struct daxctl_region *region, const char *filter);
 bool filter_dev_valid(const char *filter);
 bool filter_match_dev(struct daxctl_dev *dev, const char *filter);
 
+/*
+ * A device named on the command line: a device filter, or "/dev/daxX.Y"
+ * (below the system root's /dev). filter_dev_arg_name() gives the filter
+ * to match with, the name without its /dev/ part.
+ */
+const char *filter_dev_arg_name(const char *arg);
+bool filter_dev_arg_valid(const char *arg);
+
 #endif /* _DAXCTL_FILTER_H_ */

@@ -19,6 +19,7 @@
 #include "daxctl/action.h"
 #include "daxctl/builtin.h"
 #include "daxctl/config.h"
+#include "daxctl/filter.h"
 #include "daxctl/input.h"
 #include "daxctl/memory-ops.h"
 #include "daxctl/size-option.h"
@@ -557,7 +558,7 @@ static int reconfigure_from_config(struct action *a, struct daxctl_ctx *ctx,
 
 	/* command line errors first: they are the caller's to fix */
 	for (i = 0; i < argc; i++)
-		if (!device_arg_valid(argv[i]))
+		if (!filter_dev_arg_valid(argv[i]))
 			break;
 	if (argc == 0 || i < argc)
 		return action_run_devices(a, ctx, argc, argv, usage, options);
