@@ -17,7 +17,9 @@
 
 static bool dev_listed(struct daxctl_dev *dev, struct list_params *p)
 {
-	if (!filter_match_dev(dev, p->dev))
+	const char *name = p->dev ? filter_dev_arg_name(p->dev) : NULL;
+
+	if (!filter_match_dev(dev, name))
 		return false;
 	/* idle (0-size) devices only on request */
 	if (p->idle || daxctl_dev_get_size(dev) != 0)
@@ -122,7 +124,7 @@ int list_parse_args(int argc, const char **argv, struct list_params *p)
 		OPT_STRING('r', "region", &p->region, "region-id",
 			   "only regions with this id (N, regionN or all)"),
 		OPT_STRING('d', "dev", &p->dev, "dev-id",
-			   "only this device (daxX.Y, X.Y or all)"),
+			   "only this device (daxX.Y, X.Y, /dev/daxX.Y or all)"),
 		OPT_BOOLEAN('D', "devices", &p->devs, "show devices"),
 		OPT_BOOLEAN('R', "regions", &p->regions, "show regions"),
 		OPT_BOOLEAN('M', "mappings", &p->mappings,
@@ -141,9 +143,9 @@ int list_parse_args(int argc, const char **argv, struct list_params *p)
 			"regionN or all\n", p->region);
 		usage_with_options(usage, options);
 	}
-	if (!filter_dev_valid(p->dev)) {
+	if (p->dev && !filter_dev_arg_valid(p->dev)) {
 		fprintf(stderr, "  Error: invalid device '%s': expected daxX.Y, "
-			"X.Y or all\n", p->dev);
+			"X.Y, /dev/daxX.Y or all\n", p->dev);
 		usage_with_options(usage, options);
 	}
 	return argc;

@@ -28,9 +28,13 @@ list hmem-20-system-ram-online -R -d dax0.1
 list hmem-20-system-ram-online -d all -i -u
 list hmem-20-system-ram-online --regions --devices --mappings --idle --human
 list hmem-20-system-ram-online --no-idle -Di
+# the device node's name, as the device commands take it
+list hmem-20-system-ram-online -d /dev/dax0.1
+list hmem-20-system-ram-online -R -d /dev/dax0.1 -u
 check_output list-hmem
 
-# filters that match nothing: an empty array, not an error
+# filters that match nothing: an empty array, a note, exit 0 (ndctl's
+# daxctl prints nothing, exit 0)
 list hmem-20-system-ram-online -r 7
 list hmem-20-system-ram-online -d dax9.9
 list hmem-10-created -d dax0.2
@@ -38,6 +42,9 @@ list hmem-20-system-ram-online -R -r 1
 list no-dax
 list no-dax -RDMi
 list empty-root -R
+list hmem-20-system-ram-online -d /dev/dax9.9
+list hmem-20-system-ram-online -r 7 -d /dev/dax0.1 -u
+list hmem-20-system-ram-online -d /dev/dax0.0
 # filter values that cannot match anything are usage errors
 list hmem-20-system-ram-online -r -1
 list hmem-20-system-ram-online -r region
@@ -46,6 +53,8 @@ list hmem-20-system-ram-online -d dax0
 list hmem-20-system-ram-online -d dax0.0.0
 list hmem-20-system-ram-online -d ../dax0.0
 list hmem-20-system-ram-online -d ""
+list hmem-20-system-ram-online -d /dev/../dax0.1
+list hmem-20-system-ram-online -d /sys/bus/dax/devices/dax0.1
 check_output list-filters
 
 # memory blocks: Movable, Normal and partly offline, on a CXL region whose
