@@ -6,8 +6,11 @@
 # rule syntax it needs and rejects anything else), the unit name it asks
 # for is instantiated from daxdev-reconfigure@.service, and the resulting
 # ExecStart command line is run against a recorded system to show that
-# daxctl accepts it. systemd-analyze verify checks the unit where it is
-# installed. Results in test/cli/expected/check-boot-units.out.
+# daxctl accepts it. The unit must answer to ndctl's instance name as
+# well (daxdev-reconfigure@dev-dax0.0.service, the escaped device node,
+# which drop-ins and documentation written for ndctl use).
+# systemd-analyze verify checks the unit where it is installed, under
+# both names. Results in test/cli/expected/check-boot-units.out.
 
 . "${srcdir:-$(dirname "$0")/../..}/test/cli/common.sh"
 
@@ -99,14 +102,34 @@ udev_wants() {
 	}' "$rule"
 }
 
-# unit_exec INSTANCE: the command line the unit runs for INSTANCE, with
-# the specifiers the unit uses expanded (it must use no others)
+# unit_exec INSTANCE: the command line the unit runs for INSTANCE, one
+# word a line, as systemd makes it: the specifiers the unit uses expanded
+# (it must use no others; %I is the instance with systemd's escaping
+# undone: "-" is "/", "\x2d" is "-"), "$$" a "$", the words split at
+# blanks outside quotes (sh splits the same way for this line)
 unit_exec() {
 	_e=$(sed -n 's/^ExecStart=//p' "$unit")
 	case $_e in
-	*%[!i]*) echo "unknown specifier in: $_e" >&2; return 1 ;;
+	*%[!I]*) echo "unknown specifier in: $_e" >&2; return 1 ;;
 	esac
-	printf '%s\n' "$_e" | sed "s/%i/$1/g"
+	_i=$(printf '%s\n' "$1" | sed 's|-|/|g; s|\\x2d|-|g')
+	_e=$(printf '%s\n' "$_e" | sed 's/\$\$/$/g')
+	eval "set -- ${_e%%%I}"
+	printf '%s\n' "$@" "$_i"
+}
+
+# run_unit INSTANCE: run the unit's command for INSTANCE on $root, with
+# the daxctl under test in place of the installed one
+run_unit() {
+	unit_exec "$1" > "$_tmp/argv" || return 1
+	set --
+	while IFS= read -r _w; do
+		case $_w in
+		*/daxctl) _w=$_tmp/daxctl ;;
+		esac
+		set -- "$@" "$_w"
+	done < "$_tmp/argv"
+	"$@"
 }
 
 for ev in "add dax dax0.0" "add dax dax12.3" "remove dax dax0.0" \
@@ -116,7 +139,7 @@ for ev in "add dax dax0.0" "add dax dax12.3" "remove dax dax0.0" \
 done
 
 cp "$unit" "$_tmp/unit"
-run_sh "the unit" "sed -n '/^\\[/,\$p' \"\$_tmp/unit\" | sed 's|^ExecStart=[^ ]*/daxctl|ExecStart=BINDIR/daxctl|'"
+run_sh "the unit" "sed -n '/^\\[/,\$p' \"\$_tmp/unit\" | sed 's| [^ ]*/daxctl | BINDIR/daxctl |'"
 
 # The whole chain: uevent -> unit instance -> command line -> daxctl.
 root=$(fixture nvdimm-50-pmem-devdax)
@@ -126,20 +149,29 @@ export DAXCTL_CONFIG_PATH
 want=$(udev_wants add dax dax0.0)
 instance=${want#daxdev-reconfigure@}
 instance=${instance%.service}
-cmdline=$(unit_exec "$instance")
-case $cmdline in
-/*/daxctl\ *) ;;
-*) _bail "ExecStart does not run daxctl by its absolute path: $cmdline" ;;
-esac
-# the daxctl under test stands in for the installed one
-args=${cmdline#*/daxctl }
-run_sh "the unit's command for dax0.0, no configuration" \
-	"daxctl --sysroot '$root' $args"
+run_sh "the words of the unit's command for $instance" \
+	"unit_exec '$instance' | sed 's|^/.*/daxctl\$|BINDIR/daxctl|'"
+unit_exec "$instance" | grep -q '^/.*/daxctl$' ||
+	_bail "ExecStart does not run daxctl by its absolute path"
+# the daxctl under test, on the fixture, stands in for the installed one
+printf '#!/bin/sh\nexec "%s" --sysroot "%s" "$@"\n' "$DAXCTL" "$root" \
+	> "$_tmp/daxctl"
+chmod +x "$_tmp/daxctl"
+run_sh "the unit's command for $instance, no configuration" \
+	"run_unit '$instance'"
 uuid=$(cat "$(find "$root/sys/devices" -path '*/region0/dax0.0/uuid')")
 printf '[reconfigure-device pmem]\nnvdimm.uuid = %s\nmode = system-ram\n' \
 	"$uuid" > "$_tmp/conf/pmem.conf"
+printf '#!/bin/sh\nexec "%s" --sysroot "%s" "$@" --dry-run\n' "$DAXCTL" \
+	"$root" > "$_tmp/daxctl"
 run_sh "the same with a matching section (dry run: the fixture is read-only)" \
-	"daxctl --sysroot '$root' $args --dry-run | head -n 4"
+	"run_unit '$instance' | head -n 4"
+# ndctl's rule names the instance after the escaped device node, as
+# systemd-escape -p --template=daxdev-reconfigure@.service /dev/dax0.0 does
+for instance in dev-dax0.0 dax0.0 'dev-dax0.0\x2d' dev-sys-dax0.0; do
+	run_sh "the unit's command for $instance (dry run)" \
+		"run_unit '$instance' > \"\$_tmp/out\" 2>&1; _rc=\$?; sed -n '1p;\$p' \"\$_tmp/out\"; exit \$_rc"
+done
 
 check_output check-boot-units
 
@@ -147,10 +179,11 @@ check_output check-boot-units
 # command must exist, so a copy runs the daxctl under test
 if command -v systemd-analyze >/dev/null 2>&1; then
 	mkdir -p "$_tmp/units"
-	sed "s|^ExecStart=[^ ]*|ExecStart=$DAXCTL|" "$unit" \
+	sed "s| [^ ]*/daxctl | $DAXCTL |" "$unit" \
 		> "$_tmp/units/daxdev-reconfigure@.service"
 	if systemd-analyze verify --man=no \
 		"$_tmp/units/daxdev-reconfigure@dax0.0.service" \
+		"$_tmp/units/daxdev-reconfigure@dev-dax0.0.service" \
 		> "$_tmp/verify.log" 2>&1 && ! [ -s "$_tmp/verify.log" ]; then
 		tap_result 0 "systemd-analyze verify: the unit is clean"
 	else
