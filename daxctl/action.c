@@ -395,7 +395,15 @@ int action_finish(struct action *a)
 			res->device = NULL;
 		}
 	}
-	if (out && json_object_array_length(out))
+	/*
+	 * With -u, ndctl's daxctl prints one device as a bare object, and
+	 * scripts written for it read it so (jq .mode); --json-result is
+	 * this project's own and always an array.
+	 */
+	if (out && json_object_array_length(out) == 1 && a->opts->human &&
+	    !a->opts->json_result)
+		json_print(stdout, json_object_array_get_idx(out, 0));
+	else if (out && json_object_array_length(out))
 		json_print(stdout, out);
 	fflush(stdout);
 	json_object_put(out);

@@ -85,6 +85,11 @@ run_sh "with -v (library lines left out)" \
 	grep -v '^libdaxctl' \"\$_tmp/v\" >&2; exit \$rc"
 run "--force offlines it first" reconfigure-device -m devdax --force all
 run "already devdax" reconfigure-device -m devdax dax0.0 --json-result
+# -u: one device is a bare object, as ndctl prints it; more, an array
+run "-u, one device" reconfigure-device -m devdax -u dax0.0
+run "-u, two devices" reconfigure-device -m devdax -u dax0.0 dax0.1
+run "-u --json-result" reconfigure-device -m devdax -u --json-result 0.0
+run "one device without -u" reconfigure-device -m devdax 0.0
 run "-N leaves it offline" reconfigure-device -m system-ram -N dax0.1
 run "--no-movable" reconfigure-device -m system-ram --no-movable dax0.0
 run "" list -D
