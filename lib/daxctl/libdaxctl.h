@@ -195,7 +195,12 @@ struct daxctl_region *daxctl_region_get_next(struct daxctl_region *region);
 /**
  * daxctl_region_get_uuid() - copy the region's uuid into @uu
  *
- * All zero unless set by daxctl_new_region(). Since: LIBDAXCTL_2
+ * The uuid given to daxctl_new_region(). For a region found by
+ * enumeration, the uuid of its NVDIMM namespace (the nd_dax parent's
+ * uuid attribute), read on the first call; all zeros for every other
+ * kind of region. ndctl's libdaxctl leaves an enumerated region's uuid
+ * all zeros.
+ * Since: LIBDAXCTL_2
  */
 void daxctl_region_get_uuid(struct daxctl_region *region, uuid_t uu);
 

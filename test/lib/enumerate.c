@@ -113,9 +113,15 @@ static void test_hmem_created(void)
 
 static void test_nvdimm(void)
 {
+	static const unsigned char nd_dax_uuid[16] = {
+		0xab, 0x23, 0x45, 0x25, 0x85, 0xde, 0x43, 0xdf,
+		0x9c, 0x61, 0x31, 0xe3, 0x88, 0xd9, 0x45, 0xa4,
+	};
+	static const unsigned char zero[16];
 	struct daxctl_ctx *ctx = fixture_ctx("nvdimm-50-pmem-devdax");
 	struct daxctl_region *region = daxctl_region_get_first(ctx);
 	struct daxctl_dev *dev;
+	uuid_t uu;
 
 	ok(region != NULL, "nvdimm: region found");
 	is_str(daxctl_region_get_devname(region), "dax0.0",
@@ -130,6 +136,21 @@ static void test_nvdimm(void)
 	dev = daxctl_dev_get_first(region);
 	is_u64(daxctl_dev_get_size(dev), 1054867456, "nvdimm: device size");
 	is_u64(daxctl_dev_get_resource(dev), 0x101200000, "nvdimm: resource");
+	/*
+	 * ndctl's libdaxctl gives all zeros here (only daxctl_new_region()
+	 * sets a uuid); this one reads the nd_dax device's uuid attribute,
+	 * ab234525-85de-43df-9c61-31e388d945a4 in this fixture.
+	 */
+	daxctl_region_get_uuid(region, uu);
+	ok(memcmp(uu, nd_dax_uuid, sizeof(uu)) == 0,
+	   "nvdimm: enumerated region's uuid is the nd_dax device's");
+	daxctl_unref(ctx);
+
+	ctx = fixture_ctx("hmem-00-boot");
+	memset(uu, 0xff, sizeof(uu));
+	daxctl_region_get_uuid(daxctl_region_get_first(ctx), uu);
+	ok(memcmp(uu, zero, sizeof(uu)) == 0,
+	   "hmem: enumerated region's uuid is all zeros");
 	daxctl_unref(ctx);
 }
 
