@@ -421,8 +421,8 @@ static int relayout(struct action *a, struct daxctl_dev *dev,
 
 	if (daxctl_region_get_id(region) != o->layout.region_id)
 		return action_fail(a, -EINVAL, ROLLBACK_NONE,
-				   "%s describes a device of region %d, and this one is in region %d: its ranges are not there",
-				   o->input, o->layout.region_id,
+				   "the --input file describes a device of region %d, and this one is in region %d: its ranges are not there",
+				   o->layout.region_id,
 				   daxctl_region_get_id(region));
 	if (!daxctl_region_is_dynamic(region))
 		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
@@ -459,8 +459,7 @@ static int relayout(struct action *a, struct daxctl_dev *dev,
 		return action_fail_libf(a, rc, rb,
 					rc == -ENOMEM ? " (a range is not free in the region)" :
 					rc == -EINVAL || rc == -ENXIO ? " (not a multiple of the alignment)" : NULL,
-					"failed to give it the ranges of %s",
-					o->input);
+					"failed to give it the ranges of the --input file");
 	}
 	device_input_free(&old);
 	record_device(a, dev, res);

@@ -84,6 +84,16 @@ row 234 "ranges 0x70000000-0x77ffffff and 0x70000000-0x77ffffff overlap" \
 file truncated.json '{"chardev":"dax0.2","size":'
 row 234 "$_tmp/truncated.json" create-device --input "$_tmp/truncated.json"
 row 254 "$_tmp/missing.json: No such file or directory" create-device --input "$_tmp/missing.json"
+row 234 "$_tmp/array.json: expected one device object, not an array" \
+	reconfigure-device --input "$_tmp/array.json" dax0.0
+row 234 "ranges 0x70000000-0x77ffffff and 0x70000000-0x77ffffff overlap" \
+	reconfigure-device --input "$_tmp/overlap.json" dax0.0
+row 254 "$_tmp/missing.json: No such file or directory" \
+	reconfigure-device --input "$_tmp/missing.json" dax0.0
+row 129 "--input describes one device" \
+	reconfigure-device --input "$_tmp/overlap.json" all
+row 129 "it cannot be combined with --mode" \
+	reconfigure-device --input "$_tmp/overlap.json" -m devdax dax0.0
 
 # ---- configuration files (reconfigure-device -C: exit 0, for udev) ----
 conf=$_tmp/conf

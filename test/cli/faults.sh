@@ -194,6 +194,27 @@ fault_case resize-align "align" \
 	'[{"write":"*/dax0.0/align","errno":"EIO"}]' \
 	"disable-device dax0.0" reconfigure-device -a 4k -s 256M dax0.0
 
+# ---- reconfigure-device --input on a disabled device: size 0, then one
+# mapping write per range; the undo: size 0, the old range again
+mount_with '[]'
+DAXCTL_SYSROOT=$SIM "$DAXCTL" list -D -M -d dax0.0 |
+	jq '.[0] | .mappings = [.mappings[0] as $m |
+		($m.start + (.size / 2)) as $half |
+		{ page_offset: 0, start: $half, end: $m.end },
+		{ page_offset: (.size / 2 / 4096), start: $m.start,
+		  end: ($half - 1) }]' > "$_tmp/swapped.json"
+daxsim_stop
+relayout="reconfigure-device --input $_tmp/swapped.json dax0.0"
+fault_case input-size "size 0" \
+	'[{"write":"*/dax0.0/size","errno":"EIO"}]' \
+	"disable-device dax0.0" $relayout
+fault_case input-mapping "second mapping" \
+	'[{"write":"*/dax0.0/mapping","nth":2,"errno":"ENOMEM"}]' \
+	"disable-device dax0.0" $relayout
+fault_case input-mapping-undo "second mapping, then the old range" \
+	'[{"write":"*/dax0.0/mapping","nth":2,"times":2,"errno":"ENOMEM"}]' \
+	"disable-device dax0.0" $relayout
+
 # ---- enable-device / disable-device
 fault_case disable "device_dax unbind" \
 	'[{"write":"sys/bus/dax/drivers/device_dax/unbind","errno":"EIO"}]' "" \
