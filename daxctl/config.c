@@ -175,10 +175,18 @@ static bool parse_flag(const char *s, bool *out)
 		return true;
 	}
 	switch (*s) {
-	case 't': case 'T': case 'y': case 'Y': case '1':
+	case 't':
+	case 'T':
+	case 'y':
+	case 'Y':
+	case '1':
 		*out = true;
 		return true;
-	case 'f': case 'F': case 'n': case 'N': case '0':
+	case 'f':
+	case 'F':
+	case 'n':
+	case 'N':
+	case '0':
 		*out = false;
 		return true;
 	default:

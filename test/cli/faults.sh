@@ -204,16 +204,18 @@ DAXCTL_SYSROOT=$SIM "$DAXCTL" list -D -M -d dax0.0 |
 		{ page_offset: (.size / 2 / 4096), start: $m.start,
 		  end: ($half - 1) }]' > "$_tmp/swapped.json"
 daxsim_stop
-relayout="reconfigure-device --input $_tmp/swapped.json dax0.0"
 fault_case input-size "size 0" \
 	'[{"write":"*/dax0.0/size","errno":"EIO"}]' \
-	"disable-device dax0.0" $relayout
+	"disable-device dax0.0" \
+	reconfigure-device --input "$_tmp/swapped.json" dax0.0
 fault_case input-mapping "second mapping" \
 	'[{"write":"*/dax0.0/mapping","nth":2,"errno":"ENOMEM"}]' \
-	"disable-device dax0.0" $relayout
+	"disable-device dax0.0" \
+	reconfigure-device --input "$_tmp/swapped.json" dax0.0
 fault_case input-mapping-undo "second mapping, then the old range" \
 	'[{"write":"*/dax0.0/mapping","nth":2,"times":2,"errno":"ENOMEM"}]' \
-	"disable-device dax0.0" $relayout
+	"disable-device dax0.0" \
+	reconfigure-device --input "$_tmp/swapped.json" dax0.0
 
 # ---- enable-device / disable-device
 fault_case disable "device_dax unbind" \
