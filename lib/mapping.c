@@ -75,24 +75,29 @@ static unsigned long long mappings_size(struct daxctl_dev *dev)
 
 /*
  * The kernel numbers ranges lowest-free and only ever removes the newest,
- * so they are mapping0 .. mappingK-1: probe them in order, which costs one
- * failed open instead of a directory listing. Should the ranges found not
- * add up to the device size, list the directory after all.
+ * so they are mapping0 .. mappingK-1: probe them in order instead of
+ * listing the directory. The device size is the sum of its ranges, none of
+ * which is empty, so once the ranges found add up to it there is no
+ * further one and nothing more is opened (a 0-size device has none); a
+ * missing mappingN before that ends the probe too. Should the ranges found
+ * not add up to the device size, list the directory after all.
  */
 static int probe_mappings(struct daxctl_dev *dev)
 {
+	unsigned long long sum = 0;
 	char name[32];
 	int n, rc;
 
-	for (n = 0;; n++) {
+	for (n = 0; sum != dev->size; n++) {
 		snprintf(name, sizeof(name), "mapping%d", n);
 		rc = mapping_add(dev, name);
 		if (rc == -ENOENT)
 			break;
 		if (rc)
 			return rc;
+		sum = mappings_size(dev);
 	}
-	return mappings_size(dev) == dev->size ? 0 : -EAGAIN;
+	return sum == dev->size ? 0 : -EAGAIN;
 }
 
 /* Returns 0 or -errno (-EACCES when the ranges are root-only). */
