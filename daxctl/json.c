@@ -188,6 +188,7 @@ static void add_mappings(struct json_object *obj, struct daxctl_dev *dev,
 struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 {
 	struct json_object *obj = json_object_new_object();
+	const char *driver;
 	bool system_ram;
 	int node;
 
@@ -200,12 +201,18 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 		add(obj, "target_node", json_object_new_int(node));
 	if (daxctl_dev_get_align(dev))
 		add(obj, "align", json_size(daxctl_dev_get_align(dev), opts));
-	system_ram = daxctl_dev_is_system_ram_capable(dev);
+	/*
+	 * One look at the driver link answers both questions: bound means
+	 * enabled, and system-ram capable means bound to kmem. Only an
+	 * unbound (or legacy class) device asks the library again.
+	 */
+	driver = daxctl_dev_get_driver(dev);
+	system_ram = driver && strcmp(driver, "kmem") == 0;
 	add(obj, "mode",
 	    json_object_new_string(system_ram ? "system-ram" : "devdax"));
 	if (system_ram)
 		add_memory(obj, dev, opts);
-	if (!daxctl_dev_is_enabled(dev))
+	if (!driver && !daxctl_dev_is_enabled(dev))
 		add(obj, "state", json_object_new_string("disabled"));
 	if (opts->mappings)
 		add_mappings(obj, dev, opts);
