@@ -117,21 +117,18 @@ fail:
 	return NULL;
 }
 
-struct found {
-	int id;
-	bool class_model;
-	char name[32];
-};
-
 static int found_cmp(const void *a, const void *b)
 {
-	const struct found *x = a, *y = b;
+	const struct dax_found *x = a, *y = b;
 
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Append the daxX.Y entries of @dir to @v. */
-static int scan_dir(const char *dir, bool class_model, struct found **v,
+/*
+ * Append the daxX.Y entries of @dir to @v. Returns 0, 1 when @dir cannot
+ * be opened (nothing to add), or -ENOMEM.
+ */
+static int scan_dir(const char *dir, bool class_model, struct dax_found **v,
 		    size_t *n, size_t *alloc)
 {
 	struct dirent *de;
@@ -139,7 +136,7 @@ static int scan_dir(const char *dir, bool class_model, struct found **v,
 
 	d = opendir(dir);
 	if (!d)
-		return 0;
+		return 1;
 	while ((de = readdir(d))) {
 		int region_id, id;
 
@@ -148,7 +145,7 @@ static int scan_dir(const char *dir, bool class_model, struct found **v,
 			continue;
 		if (*n == *alloc) {
 			size_t a = *alloc ? *alloc * 2 : 64;
-			struct found *nv = realloc(*v, a * sizeof(*nv));
+			struct dax_found *nv = realloc(*v, a * sizeof(*nv));
 
 			if (!nv) {
 				closedir(d);
@@ -167,6 +164,68 @@ static int scan_dir(const char *dir, bool class_model, struct found **v,
 }
 
 /*
+ * List the region's directory during enumeration (region.c), so that its
+ * other daxX.Y bus entries are recognised without a readlink each: a
+ * bus's device names are unique and a bus-model device is a child of its
+ * region parent, so bus/dax/devices/NAME is the link to the region's
+ * NAME. The listing (sorted by id) lives until the end of enumeration;
+ * device scans list the directory afresh. Returns 0 or -errno.
+ */
+int dax_region_list(struct daxctl_region *region)
+{
+	size_t n = 0, alloc = 0;
+	struct dax_found *v = NULL;
+	int rc;
+
+	region->list_tried = true;
+	rc = scan_dir(region->path, false, &v, &n, &alloc);
+	if (rc) {
+		free(v);
+		return rc < 0 ? rc : -ENOENT;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), found_cmp);
+	region->listing = v;
+	region->nr_listing = n;
+	region->listed = true;
+	return 0;
+}
+
+/* Drop the listing made by dax_region_list(). */
+void dax_region_forget_listing(struct daxctl_region *region)
+{
+	free(region->listing);
+	region->listing = NULL;
+	region->nr_listing = 0;
+	region->listed = false;
+	region->list_tried = false;
+}
+
+/* Whether the listing has the bus-model entry @name (id @id). */
+bool dax_region_listed(struct daxctl_region *region, const char *name,
+		       int id)
+{
+	struct dax_found key = { .id = id }, *f;
+	size_t i, lo;
+
+	if (!region->listed || !region->nr_listing)
+		return false;
+	f = bsearch(&key, region->listing, region->nr_listing,
+		    sizeof(*f), found_cmp);
+	if (!f)
+		return false;
+	/* only a crafted tree has two entries of one id: look at all */
+	lo = (size_t)(f - region->listing);
+	while (lo && region->listing[lo - 1].id == id)
+		lo--;
+	for (i = lo; i < region->nr_listing && region->listing[i].id == id;
+	     i++)
+		if (strcmp(region->listing[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
  * Read the region's device directory (and the class model's "dax" one),
  * sort by id once, and merge into the list, which is in id order and may
  * already hold devices (a rescan after a create): those objects are kept,
@@ -177,12 +236,12 @@ void dax_region_scan_devices(struct daxctl_region *region)
 	struct list_node *pos = region->devices.next;
 	size_t n = 0, alloc = 0, i;
 	char classdir[DAX_PATH_MAX];
-	struct found *v = NULL;
+	struct dax_found *v = NULL;
 
 	region->devices_scanned = true;
 	if (dax_attr_path(classdir, sizeof(classdir), region->path, "dax") ||
-	    scan_dir(region->path, false, &v, &n, &alloc) ||
-	    scan_dir(classdir, true, &v, &n, &alloc)) {
+	    scan_dir(region->path, false, &v, &n, &alloc) < 0 ||
+	    scan_dir(classdir, true, &v, &n, &alloc) < 0) {
 		free(v);
 		return;
 	}

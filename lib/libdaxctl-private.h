@@ -48,6 +48,13 @@ struct daxctl_ctx {
 			       const char *value);
 };
 
+/* A daxX.Y entry of a region's device directory (or its "dax" one). */
+struct dax_found {
+	int id;
+	bool class_model;
+	char name[32];
+};
+
 struct daxctl_region {
 	struct daxctl_ctx *ctx;
 	struct list_node node;	/* in ctx->regions */
@@ -63,6 +70,16 @@ struct daxctl_region {
 	unsigned int hidden;	/* enum dax_hidden */
 	struct list_node devices;
 	bool devices_scanned;
+	/*
+	 * During enumeration only: X of the daxX.Y bus entry the region was
+	 * found through (-1: none), and the region's directory, listed to
+	 * recognise its other entries without resolving their links.
+	 */
+	int name_id;
+	bool list_tried;	/* the listing was attempted */
+	bool listed;		/* listing holds the directory */
+	struct dax_found *listing;
+	size_t nr_listing;
 	/* dry run: the seed as the writes so far would have left it */
 	bool sim_seed_set;
 	struct daxctl_dev *sim_seed;
@@ -158,6 +175,10 @@ void dax_region_free(struct daxctl_region *region);
 
 /* dev.c */
 void dax_region_scan_devices(struct daxctl_region *region);
+int dax_region_list(struct daxctl_region *region);
+void dax_region_forget_listing(struct daxctl_region *region);
+bool dax_region_listed(struct daxctl_region *region, const char *name,
+		       int id);
 struct daxctl_dev *dax_dev_new_simulated(struct daxctl_region *region);
 void dax_dev_free(struct daxctl_dev *dev);
 int dax_dev_driver(struct daxctl_dev *dev, char *buf, size_t len);

@@ -77,6 +77,7 @@ static struct daxctl_region *region_add(struct daxctl_ctx *ctx, int id,
 	region->id = id;
 	region->path = path;
 	region->devname = strrchr(path, '/') + 1;
+	region->name_id = -1;
 	list_init(&region->devices);
 	region_read_attrs(region);
 
@@ -116,6 +117,41 @@ static void device_path_to_region_path(char *devpath, bool class_model)
 		*slash = '\0';
 }
 
+/*
+ * The region of bus entry @name (daxX.Y, X = @region_id) when it is
+ * known without resolving the link: a region already found through an
+ * entry daxX.*, whose directory (listed once, on the first such entry)
+ * has @name. One readlink per region, not per device.
+ */
+static struct daxctl_region *region_by_listing(struct daxctl_ctx *ctx,
+					       const char *name,
+					       int region_id, int id)
+{
+	struct list_node *pos;
+
+	list_for_each(&ctx->regions, pos) {
+		struct daxctl_region *r =
+			container_of(pos, struct daxctl_region, node);
+
+		if (r->name_id != region_id)
+			continue;
+		if (!r->list_tried)
+			dax_region_list(r);
+		if (dax_region_listed(r, name, id))
+			return r;
+	}
+	return NULL;
+}
+
+/* Enumeration's reference on a region, taken once. */
+static void region_hold(struct daxctl_region *region)
+{
+	if (!region->scan_owned) {
+		region->refcount++;
+		region->scan_owned = true;
+	}
+}
+
 static void scan_listing(struct daxctl_ctx *ctx, const char *rel,
 			 bool class_model)
 {
@@ -137,6 +173,14 @@ static void scan_listing(struct daxctl_ctx *ctx, const char *rel,
 
 		if (!parse_dax_devname(de->d_name, &region_id, &id))
 			continue;
+		if (!class_model) {
+			region = region_by_listing(ctx, de->d_name, region_id,
+						   id);
+			if (region) {
+				region_hold(region);
+				continue;
+			}
+		}
 		path = dax_resolve_link(ctx, dir, de->d_name);
 		if (!path) {
 			dax_dbg(ctx, "%s/%s: cannot resolve: %s\n", dir,
@@ -147,24 +191,34 @@ static void scan_listing(struct daxctl_ctx *ctx, const char *rel,
 		region = region_find(ctx, path);
 		if (region) {
 			free(path);
-			if (!region->scan_owned) {
-				region->refcount++;
-				region->scan_owned = true;
-			}
-			continue;
-		}
-		region = region_add(ctx, region_read_id(ctx, path, region_id),
-				    path);
-		if (region)
+			region_hold(region);
+		} else {
+			region = region_add(ctx,
+					    region_read_id(ctx, path, region_id),
+					    path);
+			if (!region)
+				continue;
 			region->scan_owned = true;
+		}
+		if (!class_model && region->name_id < 0)
+			region->name_id = region_id;
 	}
 	closedir(d);
 }
 
 void dax_regions_scan(struct daxctl_ctx *ctx)
 {
+	struct list_node *pos;
+
 	ctx->regions_scanned = true;
 	scan_listing(ctx, "bus/dax/devices", false);
+	list_for_each(&ctx->regions, pos) {
+		struct daxctl_region *r =
+			container_of(pos, struct daxctl_region, node);
+
+		dax_region_forget_listing(r);
+		r->name_id = -1;
+	}
 	scan_listing(ctx, "class/dax", true);
 }
 
@@ -175,6 +229,7 @@ void dax_region_free(struct daxctl_region *region)
 	list_for_each_safe(&region->devices, pos, tmp)
 		dax_dev_free(container_of(pos, struct daxctl_dev, node));
 	list_del(&region->node);
+	dax_region_forget_listing(region);
 	free(region->path);
 	free(region);
 }
