@@ -193,9 +193,9 @@ static void scan_listing(struct daxctl_ctx *ctx, const char *rel,
 			free(path);
 			region_hold(region);
 		} else {
-			region = region_add(ctx,
-					    region_read_id(ctx, path, region_id),
-					    path);
+			int rid = region_read_id(ctx, path, region_id);
+
+			region = region_add(ctx, rid, path);
 			if (!region)
 				continue;
 			region->scan_owned = true;
