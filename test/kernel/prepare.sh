@@ -13,6 +13,8 @@
 #   VM_KPKG        kernel package (default: what linux-image-amd64 depends on)
 #   VM_NO_APT=1    never call apt-get (fail if something is missing)
 #   VM_FORCE=1     re-extract everything
+#   VM_EXTRA_MODS  more modules for the initramfs;  VM_INITRAMFS_HOOK  a
+#                  program run with the initramfs root before it is packed
 set -euo pipefail
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -129,6 +131,9 @@ fi
 # are reported and skipped.
 WANT_MODS=(nfit libnvdimm nd_pmem nd_btt nd_e820 dax_pmem dax_pmem_core dax_pmem_compat
 	device_dax kmem dax_hmem virtio_pci virtio_blk 9pnet_virtio 9p virtio_mem)
+# more (prepare-612.sh: the CXL modules)
+# shellcheck disable=SC2206
+WANT_MODS+=(${VM_EXTRA_MODS:-})
 
 ST=$CACHE/initramfs-root
 rm -rf "$ST"
@@ -216,6 +221,9 @@ echo "$KVER" > "$ST/etc/vmtest-kver"
 cat "$CACHE/initramfs-modules.txt" > "$ST/etc/vmtest-modules"
 (cd "$U" && for p in "${USER_PKGS[@]}"; do ls "$DEBS/$p"_*.deb | xargs -n1 basename; done) \
 	> "$ST/etc/vmtest-debs"
+
+# a last touch by the caller (prepare-612.sh: ndctl v81)
+if [ -n "${VM_INITRAMFS_HOOK:-}" ]; then "$VM_INITRAMFS_HOOK" "$ST" || die "$VM_INITRAMFS_HOOK failed"; fi
 
 (cd "$ST" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$CACHE/initramfs.cpio.gz.tmp"
 mv "$CACHE/initramfs.cpio.gz.tmp" "$CACHE/initramfs.cpio.gz"

@@ -17,9 +17,16 @@
 #        nvdimm         emulated NVDIMM with a label area (ndctl create-namespace)
 #        nvdimm-nolabel emulated label-less NVDIMM (one raw namespace)
 #        pmem-legacy    memmap=..!.. legacy e820 pmem (nd_e820)
+#        cxl            (6.12) a CXL type-3 volatile memory device (512M) behind a
+#                       CXL host bridge and root port, a 4G fixed memory window
+#                       (q35,cxl=on); the cxl modules are loaded
+#        memmap-on-memory  memory_hotplug.memmap_on_memory=1 (with another kind)
 #        efi-fake-mem   OVMF + efi_fake_mem=..:0x40000 (needs CONFIG_EFI_FAKE_MEMMAP)
 #        none
 #   VM_ACCEL=auto|kvm|tcg   (auto: use KVM when it works)
+#   VM_KERNEL=6.1|6.12      6.1: Debian 12's kernel, QEMU of the host, ndctl 76.1;
+#                           6.12: bookworm-backports' kernel and QEMU 10, ndctl v81
+#                           (test/kernel/prepare-612.sh, cache $VM_CACHE/k612)
 #   VM_MEM=2G  VM_SMP=2  VM_TIMEOUT=<seconds>  VM_APPEND="extra kernel args"
 #   VM_MODULES="..."        modules to modprobe before the script
 #   VM_EXTRA="a:b"          host files/dirs copied to /vmtest/extra/ in the guest
@@ -57,7 +64,16 @@ T_START=$(now)
 
 # ------------------------------------------------------------ prepare cache
 # exit 4: the VM cannot be prepared here (no QEMU, packages not fetchable)
-"$VM_DIR/prepare.sh" || exit 4
+QEMU_BIN=qemu-system-x86_64
+case ${VM_KERNEL:-6.1} in
+6.1) "$VM_DIR/prepare.sh" || exit 4 ;;
+6.12)
+	"$VM_DIR/prepare-612.sh" || exit 4
+	CACHE=$CACHE/k612
+	QEMU_BIN=$CACHE/qemu/qemu-system-x86_64
+	;;
+*) echo "unknown VM_KERNEL: $VM_KERNEL" >&2; exit 2 ;;
+esac
 KVER=$(cat "$CACHE/kver")
 KERNEL=$CACHE/kernel/boot/vmlinuz-$KVER
 T_PREPARED=$(now)
@@ -74,7 +90,7 @@ probe_kvm() {
 	local t0 t1 ok=tcg
 	[ -w /dev/kvm ] || { echo "tcg no-writable-/dev/kvm"; return; }
 	t0=$EPOCHREALTIME
-	if timeout "${VM_KVM_PROBE_S:-30}" qemu-system-x86_64 -accel kvm -M pc -cpu "$KVM_CPU" -m 512 \
+	if timeout "${VM_KVM_PROBE_S:-30}" "$QEMU_BIN" -accel kvm -M pc -cpu "$KVM_CPU" -m 512 \
 		-nodefaults -nographic -serial stdio -monitor none -no-reboot \
 		-kernel "$KERNEL" -initrd "$CACHE/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 loglevel=4" < /dev/null 2>/dev/null |
@@ -114,6 +130,7 @@ mkdir -p "$CACHE/run"
 RUNDIR=$(mktemp -d "$CACHE/run/job.XXXXXX")
 trap 'rm -rf "$RUNDIR"' EXIT
 NUMA=0
+MORE_MODULES=
 for d in ${VM_DAX//,/ }; do
 	case $d in
 	hmem)
@@ -143,6 +160,24 @@ for d in ${VM_DAX//,/ }; do
 		;;
 	pmem-legacy)
 		APPEND+=" memmap=256M!0x60000000"
+		;;
+	cxl)
+		# QEMU's CXL: host bridge cxl.1, root port, a type-3 device with
+		# 512M volatile memory, a 4G window targeting the host bridge.
+		# No hypervisor CPUID bit: the kernel refuses to commit a region
+		# when it cannot invalidate CPU caches, which it assumes of VMs
+		# (CONFIG_CXL_REGION_INVALIDATION_TEST is off in Debian's kernel)
+		MACHINE=${MACHINE/#pc,/q35,cxl=on,}
+		CPU_FLAGS=,-hypervisor
+		QARGS+=(-object memory-backend-ram,id=cxlvmem0,share=on,size=512M
+			-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
+			-device cxl-rp,port=0,bus=cxl.1,id=cxlrp0,chassis=0,slot=2
+			-device cxl-type3,bus=cxlrp0,volatile-memdev=cxlvmem0,id=cxl-vmem0
+			-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G)
+		MORE_MODULES+=" cxl_acpi cxl_pci cxl_port cxl_mem dax_cxl kmem"
+		;;
+	memmap-on-memory)
+		APPEND+=" memory_hotplug.memmap_on_memory=1"
 		;;
 	efi-fake-mem)
 		VM_EFI=1
@@ -190,7 +225,7 @@ if [ -n "${VM_EXTRA:-}" ]; then
 		done
 	done
 fi
-MODULES=${VM_MODULES:-"nfit libnvdimm nd_pmem nd_btt nd_e820 dax_pmem device_dax dax_hmem"}
+MODULES=${VM_MODULES:-"nfit libnvdimm nd_pmem nd_btt nd_e820 dax_pmem device_dax dax_hmem"}$MORE_MODULES
 {
 	echo "VMTEST_SCRIPT='$(basename "$GUEST_SCRIPT")'"
 	echo "VMTEST_MODULES='$MODULES'"
@@ -209,8 +244,8 @@ cat "$CACHE/initramfs.cpio.gz" "$RUNDIR/job.cpio.gz" > "$RUNDIR/initrd.cpio.gz"
 # ------------------------------------------------------------ run
 rm -rf "$OUTDIR/guest"
 mkdir -p "$OUTDIR/guest"
-QEMU=(qemu-system-x86_64
-	-machine "$MACHINE" -cpu "$CPU" -smp "$SMP"
+QEMU=("$QEMU_BIN"
+	-machine "$MACHINE" -cpu "$CPU${CPU_FLAGS:-}" -smp "$SMP"
 	-m "$MEM,slots=4,maxmem=8G"
 	-nographic -no-reboot -nodefaults -serial stdio -monitor none
 	-kernel "$KERNEL" -initrd "$RUNDIR/initrd.cpio.gz"
