@@ -29,9 +29,12 @@
 #                (optional; test/consumers/consumers.sh shows how they are
 #                built)
 #   KERNEL_KINDS default "hmem hmem-numa nvdimm pmem-legacy"
+#   KERNEL_VERSIONS default "6.1 6.12"; KERNEL_KINDS_612 the kinds on
+#                6.12 only (test/kernel/kernels.sh)
 #   VM_CACHE     default /var/tmp/daxctl-vm-cache;  VM_ACCEL auto|kvm|tcg
 #   KERNEL_TIMEOUT  hard limit in seconds per boot (default 600)
 #   KERNEL_KEEP  a directory to keep the guest results in
+#   KERNEL_SNAPSHOTS=1  record the sysfs at every state (for fixtures)
 #   DAXSIM       the emulator (default $top_builddir/test/daxsim/daxsim,
 #                brought up to date with make)
 # Skips (exit 0) when QEMU cannot run or the packages cannot be fetched.
@@ -44,6 +47,7 @@ kdir=$srcdir/test/kernel
 : "${KERNEL_KINDS:=hmem hmem-numa nvdimm pmem-legacy}"
 : "${KERNEL_TIMEOUT:=600}"
 export VM_CACHE=${VM_CACHE:-/var/tmp/daxctl-vm-cache}
+. "$kdir/kernels.sh"
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
@@ -170,25 +174,37 @@ case " $KERNEL_KINDS " in
 esac
 
 t_all0=$(date +%s)
-for kind in $KERNEL_KINDS; do
-	res=$tmp/out-$kind
+for kver in $KERNEL_VERSIONS; do
+tk0=$(date +%s)
+ref=$(kernel_ref "$kver")
+if ! why=$(kernel_prepare "$kver"); then
+	n=$((n + 1))
+	echo "ok $n - kernel $kver # SKIP cannot prepare its VM (packages not fetchable?)"
+	echo "$why" | diag
+	continue
+fi
+for kind in $(kernel_kinds "$kver"); do
+	# no comma in the path: QEMU's -virtfs option would split it
+	res=$tmp/out-$kver-${kind//,/+}
 	t0=$(date +%s)
+	VM_KERNEL=$kver VM_APPEND="$(kernel_append "$kver" "$kind")" \
 	VM_DAX=$kind VM_EXTRA=$extra VM_EXTRA_LIBS=$tmp/x/lib/libdaxctl.so.1 \
-		VM_GUEST_ENV="$genv" VM_TIMEOUT=$KERNEL_TIMEOUT \
-		"$kdir/run-vm.sh" "$kdir/guest/list.sh" "$res" >"$tmp/run-$kind.log" 2>&1
+		VM_GUEST_ENV="$genv KERNEL_VERSION=$kver SNAPSHOTS=${KERNEL_SNAPSHOTS:-0}" VM_TIMEOUT=$KERNEL_TIMEOUT \
+		"$kdir/run-vm.sh" "$kdir/guest/list.sh" "$res" >"$tmp/run-$kver-$kind.log" 2>&1
 	rc=$?
 	t1=$(date +%s)
+	kind=$kver/$kind
 	echo "# $kind: VM run took $((t1 - t0)) s ($(grep -h '^accel=' "$res/timing.txt" 2>/dev/null))"
-	[ -n "${KERNEL_KEEP:-}" ] && mkdir -p "$KERNEL_KEEP" && rm -rf "$KERNEL_KEEP/$kind" &&
+	[ -n "${KERNEL_KEEP:-}" ] && mkdir -p "$KERNEL_KEEP/$kver" && rm -rf "$KERNEL_KEEP/$kind" &&
 		cp -a "$res" "$KERNEL_KEEP/$kind"
 	if [ $rc = 4 ]; then
-		diag < "$tmp/run-$kind.log"
+		diag < "$tmp/run-${kind/\//-}.log"
 		skip_all "cannot prepare the VM"
 	fi
 	g=$res/guest
 	if [ ! -s "$g/cases.tsv" ]; then
 		notok "$kind: the guest ran list.sh (run-vm.sh exit $rc)"
-		tail -n 30 "$tmp/run-$kind.log" | diag
+		tail -n 30 "$tmp/run-${kind/\//-}.log" | diag
 		tail -n 30 "$res/serial.log" 2>/dev/null | diag
 		continue
 	fi
@@ -227,9 +243,9 @@ for kind in $KERNEL_KINDS; do
 		norm "$r/stdout" > "$tmp/want"
 		norm "$o/stdout" > "$tmp/got"
 		if cmp -s "$tmp/want" "$tmp/got"; then
-			ok "$label: same as daxctl 76.1"
+			ok "$label: same as daxctl $ref"
 		else
-			notok "$label: differs from daxctl 76.1"
+			notok "$label: differs from daxctl $ref"
 			diff <(jq . "$tmp/want" 2>/dev/null || cat "$tmp/want") \
 				<(jq . "$tmp/got" 2>/dev/null || cat "$tmp/got") | diag
 		fi
@@ -247,7 +263,7 @@ for kind in $KERNEL_KINDS; do
 
 	# (f) the differential check (hmem): guest/differential.sh ran in the
 	# guest; the same script on the emulator must give the same records
-	if [ "$kind" = hmem ]; then
+	if [ "$kind" = 6.1/hmem ]; then
 		differential "$g/differential.txt" "$res/differential-emulator.txt"
 		[ -n "${KERNEL_KEEP:-}" ] && cp "$res/differential-emulator.txt" \
 			"$KERNEL_KEEP/$kind/" 2>/dev/null
@@ -260,6 +276,8 @@ for kind in $KERNEL_KINDS; do
 			tap "$res_" "$kind/$st: consumers: $check${detail:+ ($detail)}"
 		done < "$g/consumers.tsv"
 	fi
+done
+echo "# kernel $kver: $(( $(date +%s) - tk0 )) s"
 done
 t_all1=$(date +%s)
 echo "# total $((t_all1 - t_all0)) s"

@@ -21,6 +21,7 @@
 #                       CXL host bridge and root port, a 4G fixed memory window
 #                       (q35,cxl=on); the cxl modules are loaded
 #        memmap-on-memory  memory_hotplug.memmap_on_memory=1 (with another kind)
+#        auto-online    a marker (with another kind): keep the kernel's policy
 #        efi-fake-mem   OVMF + efi_fake_mem=..:0x40000 (needs CONFIG_EFI_FAKE_MEMMAP)
 #        none
 #   VM_ACCEL=auto|kvm|tcg   (auto: use KVM when it works)
@@ -178,6 +179,10 @@ for d in ${VM_DAX//,/ }; do
 		;;
 	memmap-on-memory)
 		APPEND+=" memory_hotplug.memmap_on_memory=1"
+		;;
+	auto-online)
+		# a marker only: the kernel's own auto-online policy is kept
+		# (check-kernel.sh adds no memhp_default_state=offline)
 		;;
 	efi-fake-mem)
 		VM_EFI=1

@@ -86,7 +86,15 @@ suite() { # STAGE
 	command -v run_consumers >/dev/null 2>&1 && run_consumers "$st"
 	# raw sysfs facts for the report
 	ls -l /sys/bus/dax/devices/ > "$OUT/sysfs-$st.txt" 2>&1
+	# the dax-relevant sysfs, for fixtures (test/kernel/import-fixtures.sh)
+	[ "${SNAPSHOTS:-0}" = 1 ] && [ -f snapshot.sh ] &&
+		sh ./snapshot.sh "$OUT/snapshots/$st.txt" "$st" > /dev/null
 }
+
+# system-ram with the reference under an auto-online policy (6.12's
+# default) needs -f: it refuses otherwise
+SRF=
+[ "$(cat /sys/devices/system/memory/auto_online_blocks 2>/dev/null)" = offline ] || SRF=-f
 
 setup() { # NAME CMD...: a state change with the reference tools
 	s_name=$1
@@ -95,6 +103,10 @@ setup() { # NAME CMD...: a state change with the reference tools
 }
 
 vmt_note "scenario=${VMTEST_SCENARIO:-?} kernel=$(uname -r)"
+# ---- CXL (6.12): the region made with the reference cxl tool first
+case ",${VMTEST_DAX:-}," in
+*,cxl,*) [ -f cxl.sh ] && . ./cxl.sh ;;
+esac
 suite boot
 
 # ---- dynamic region (dax_hmem): carve devices, one of them system-ram
@@ -116,7 +128,7 @@ if [ -n "$DYN" ]; then
 	setup create128 "$REF" create-device -r "$DYN" -s 128M
 	suite created
 	D1=$("$REF" list -r "$DYN" -D | jq -r 'if type=="array" then .[] else . end | select(.size == 268435456) | .chardev' | head -n1)
-	setup sysram "$REF" reconfigure-device -m system-ram "$D1"
+	setup sysram "$REF" reconfigure-device -m system-ram $SRF "$D1"
 	suite sysram
 	setup offline "$REF" offline-memory "$D1"
 	suite offline
@@ -140,7 +152,7 @@ if "$NDCTL" list -R 2>/dev/null | grep -q '"dev"'; then
 	suite pmem
 	PD=$("$REF" list -D | jq -r '(if type=="array" then .[0] else . end) | .chardev // empty')
 	if [ -n "$PD" ]; then
-		setup pmem-sysram "$REF" reconfigure-device -m system-ram "$PD"
+		setup pmem-sysram "$REF" reconfigure-device -m system-ram $SRF "$PD"
 		suite pmemsysram
 	fi
 fi
@@ -151,8 +163,8 @@ fi
 # ---- the differential record (hmem only, last: it resets the region to
 # its boot state itself): the host runs the same script on the emulator
 # and compares (test/kernel/differential-host.sh)
-case ",${VMTEST_DAX:-}," in
-*,hmem,*)
+case ${VMTEST_DAX:-},${KERNEL_VERSION:-6.1} in
+hmem,6.1)
 	[ -f differential.sh ] &&
 		vmt_run ok differential env \
 			DIFF_DAXCTL="env LD_LIBRARY_PATH=$OURLIB $DAXCTL" \
