@@ -1,12 +1,12 @@
 #!/bin/sh
-# Copied from the team's shared VM harness (tools/vm/guest/snapshot.sh);
+# Adapted from the team's shared VM harness (its guest snapshot recorder);
 # list.sh runs it at every state when SNAPSHOTS=1 (KERNEL_SNAPSHOTS=1
 # make check-kernel), test/kernel/import-fixtures.sh makes fixtures of them.
 # snapshot.sh OUTFILE [NAME]
 #
 # Dump the guest's real sysfs state relevant to device-dax into a portable
-# text file (format "vmtest-sysfs-snapshot v1", see tools/vm/REPORT.md and
-# tools/vm/snapshot-to-tree.sh, which rebuilds a directory tree from it).
+# text file (format "vmtest-sysfs-snapshot v1"; test/fixtures/mk-fixture.sh
+# rebuilds a directory tree from it).
 #
 # Records, one per line, paths relative to /sys (no leading slash):
 #   D <mode> <path>                  directory
