@@ -195,6 +195,7 @@ for kind in $(kernel_kinds "$kver"); do
 	t1=$(date +%s)
 	kind=$kver/$kind
 	echo "# $kind: VM run took $((t1 - t0)) s ($(grep -h '^accel=' "$res/timing.txt" 2>/dev/null))"
+	# shellcheck disable=SC2115 # $KERNEL_KEEP is tested non-empty first
 	[ -n "${KERNEL_KEEP:-}" ] && mkdir -p "$KERNEL_KEEP/$kver" && rm -rf "$KERNEL_KEEP/$kind" &&
 		cp -a "$res" "$KERNEL_KEEP/$kind"
 	if [ $rc = 4 ]; then
@@ -212,6 +213,7 @@ for kind in $(kernel_kinds "$kver"); do
 		"$kind: the guest reached every state with the reference tools"
 	grep -q "/vmtest/extra/lib/libdaxctl.so.1" "$g/ours-ldd.txt"
 	tap $? "$kind: our daxctl loads our libdaxctl in the guest"
+	# shellcheck disable=SC2181 # the status of the grep above, after tap used it
 	[ $? = 0 ] || diag < "$g/ours-ldd.txt"
 
 	while IFS='	' read -r st name want cmp args; do

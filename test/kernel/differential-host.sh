@@ -41,6 +41,7 @@ command -v jq >/dev/null 2>&1 || skip "no jq"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/differential.XXXXXX") || exit 99
 mnt=$tmp/mnt
+# shellcheck disable=SC2317 # cleanup runs from the EXIT trap
 cleanup() {
 	mountpoint -q "$mnt" 2>/dev/null && fusermount3 -u "$mnt"
 	rm -rf "$tmp"
@@ -85,6 +86,7 @@ gap_reason() { # STEP
 		"$DIFF_GAPS" 2>/dev/null
 }
 
+# shellcheck disable=SC2012 # the step directories are NNN-name, no blanks
 steps() { ls "$1" | sed 's/^[0-9]*-//'; }
 if [ "$(steps "$tmp/g")" != "$(steps "$tmp/h")" ]; then
 	printf 'fail\tthe same steps ran on both (kernel: %s, emulator: %s)\n' \
@@ -96,6 +98,7 @@ dups=$(steps "$tmp/h" | sort | uniq -d | tr '\n' ' ')
 for g in "$tmp"/g/*; do
 	f=${g##*/}
 	s=${f#[0-9][0-9][0-9]-}
+	# shellcheck disable=SC2012 # the step directories are NNN-name, no blanks
 	h=$(ls "$tmp"/h/[0-9][0-9][0-9]-"$s" 2>/dev/null | head -n1)
 	[ -n "$h" ] || continue
 	what=$(sed -n '2s/^\$ //p' "$g")

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # kernels.sh -- sourced by check-kernel.sh: the kernels of the tier and
 # what differs between them (test/kernel/README.md).
 #
@@ -37,6 +38,7 @@ kernel_append() { # VERSION KIND: more kernel command line
 	esac
 }
 
+# shellcheck disable=SC2154 # kdir and tmp are check-kernel.sh's
 kernel_prepare() { # VERSION: prepare its VM (0) or say why not (1, stdout)
 	case $1 in
 	6.12) "$kdir/prepare-612.sh" > "$tmp/prepare-$1.log" 2>&1 ||

@@ -165,6 +165,7 @@ tpkgs=$(papt trixie apt-cache depends --recurse --no-recommends --no-suggests \
 	grep -v '^ ' | grep -v -x -e init-system-helpers -e debconf | sort -u)
 # shellcheck disable=SC2086
 fetch trixie "$TD" $tpkgs
+# shellcheck disable=SC2012 # a directory of package files, no blanks
 tstamp=$(ls "$TD" | md5sum | cut -d' ' -f1)
 if [ "${VM_FORCE:-0}" = 1 ] || [ "$(cat "$K/v81/.stamp" 2>/dev/null)" != "$tstamp" ]; then
 	log "extracting ndctl v81 (trixie)"

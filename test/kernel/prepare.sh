@@ -94,6 +94,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # ---------------------------------------------------------------- extract
+# shellcheck disable=SC2012 # package files and module directories, no blanks
 KDEB=$(ls "$DEBS/$KPKG"_*.deb | head -n1)
 if [ "${VM_FORCE:-0}" = 1 ] || [ ! -f "$CACHE/kernel/.stamp" ] ||
 	[ "$(cat "$CACHE/kernel/.stamp")" != "$(basename "$KDEB")" ]; then
@@ -103,6 +104,7 @@ if [ "${VM_FORCE:-0}" = 1 ] || [ ! -f "$CACHE/kernel/.stamp" ] ||
 	dpkg -x "$KDEB" "$CACHE/kernel"
 	basename "$KDEB" > "$CACHE/kernel/.stamp"
 fi
+# shellcheck disable=SC2012 # package files and module directories, no blanks
 KVER=$(ls "$CACHE/kernel/lib/modules" | head -n1)
 [ -n "$KVER" ] || die "no modules dir in kernel package"
 echo "$KVER" > "$CACHE/kver"
@@ -113,6 +115,7 @@ if [ ! -f "$CACHE/kernel/lib/modules/$KVER/modules.dep" ]; then
 	depmod -b "$CACHE/kernel" "$KVER"
 fi
 
+# shellcheck disable=SC2010 # package file names, no blanks
 user_stamp=$(cd "$DEBS" && ls | grep -v '^linux-image' | sort | md5sum | cut -d' ' -f1)
 if [ "${VM_FORCE:-0}" = 1 ] || [ ! -f "$CACHE/userland/.stamp" ] ||
 	[ "$(cat "$CACHE/userland/.stamp")" != "$user_stamp" ]; then
@@ -120,6 +123,7 @@ if [ "${VM_FORCE:-0}" = 1 ] || [ ! -f "$CACHE/userland/.stamp" ] ||
 	rm -rf "$CACHE/userland"
 	mkdir -p "$CACHE/userland"
 	for p in "${USER_PKGS[@]}"; do
+		# shellcheck disable=SC2012 # package files and module directories, no blanks
 		dpkg -x "$(ls "$DEBS/$p"_*.deb | head -n1)" "$CACHE/userland"
 	done
 	echo "$user_stamp" > "$CACHE/userland/.stamp"
@@ -158,6 +162,7 @@ copy_libs_of() {
 	local bin=$1 line lib
 	while read -r line; do
 		lib=$(echo "$line" | awk '/=>/ {print $3; next} /^\// {print $1}')
+		# shellcheck disable=SC2015 # the || branch is only for a missing library, either way right
 		[ -n "$lib" ] && [ -f "$lib" ] || continue
 		case $lib in
 		"$U"/* | /lib64/ld-linux-x86-64.so.2) ;;
@@ -219,6 +224,7 @@ echo "root:x:0:" > "$ST/etc/group"
 ln -sf /proc/mounts "$ST/etc/mtab"
 echo "$KVER" > "$ST/etc/vmtest-kver"
 cat "$CACHE/initramfs-modules.txt" > "$ST/etc/vmtest-modules"
+# shellcheck disable=SC2011 # package file names, no blanks
 (cd "$U" && for p in "${USER_PKGS[@]}"; do ls "$DEBS/$p"_*.deb | xargs -n1 basename; done) \
 	> "$ST/etc/vmtest-debs"
 

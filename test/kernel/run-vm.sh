@@ -170,6 +170,7 @@ for d in ${VM_DAX//,/ }; do
 		# (CONFIG_CXL_REGION_INVALIDATION_TEST is off in Debian's kernel)
 		MACHINE=${MACHINE/#pc,/q35,cxl=on,}
 		CPU_FLAGS=,-hypervisor
+		# shellcheck disable=SC2054 # QEMU option values contain commas
 		QARGS+=(-object memory-backend-ram,id=cxlvmem0,share=on,size=512M
 			-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
 			-device cxl-rp,port=0,bus=cxl.1,id=cxlrp0,chassis=0,slot=2
@@ -193,6 +194,7 @@ for d in ${VM_DAX//,/ }; do
 	esac
 done
 if [ $NUMA = 1 ]; then
+	# shellcheck disable=SC2054 # QEMU option values contain commas
 	QARGS+=(-object memory-backend-ram,id=ram0,size=3G
 		-object memory-backend-ram,id=ram1,size=1G
 		-numa "node,nodeid=0,cpus=0-$((SMP - 1)),memdev=ram0"
@@ -225,6 +227,7 @@ if [ -n "${VM_EXTRA:-}" ]; then
 	find "$JOB/vmtest/extra" -path "$JOB/vmtest/extra/lib" -prune -o -type f -print | while read -r f; do
 		file -b "$f" 2>/dev/null | grep -q '^ELF.*dynamically' || continue
 		ldd "$f" 2>/dev/null | awk '/=>/ {print $3}' | while read -r l; do
+			# shellcheck disable=SC2015 # the || branch is only for a missing library, either way right
 			[ -f "$l" ] && [ ! -e "$CACHE/initramfs-root/usr/lib/x86_64-linux-gnu/$(basename "$l")" ] &&
 				cp -L "$l" "$JOB/usr/lib/x86_64-linux-gnu/" || true
 		done

@@ -5,12 +5,6 @@
 # .shellcheckrc. One TAP line per script, so a new warning names its file;
 # the warnings follow as diagnostics. Without shellcheck the test is a
 # SKIP (CI installs it, so CI always runs it).
-#
-# TEMPORARY: the scripts of test/kernel/ are being changed elsewhere, so
-# their failures are TAP TODO (reported, not failing the run). A passing
-# one is a plain "ok" (an "ok # TODO" would be an unexpected pass). Remove
-# the kernel_todo lines once test/kernel/ passes.
-kernel_todo=" # TODO kernel tier scripts are being changed"
 : "${top_srcdir:=$(dirname "$0")/../..}"
 
 if ! command -v shellcheck >/dev/null 2>&1; then
@@ -55,11 +49,8 @@ for f in $scripts; do
 	if out=$(cd "$top_srcdir" && shellcheck -x -f gcc "$f" 2>&1); then
 		echo "ok $i - $f"
 	else
-		case $f in
-		test/kernel/*) todo=$kernel_todo ;;
-		*) todo='' fail=1 ;;
-		esac
-		echo "not ok $i - $f$todo"
+		echo "not ok $i - $f"
+		fail=1
 		echo "$out" | sed 's/^/# /'
 	fi
 done

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # autoonline.sh -- sourced by lifecycle.sh instead of its suite when the
 # kernel's auto-online policy is not "offline" (6.12's default,
 # CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE=y, kind "auto-online"): records how
@@ -36,6 +37,7 @@ run_autoonline() {
 	vmt_run any ao-ref-sysram "$REF" reconfigure-device -m system-ram "$SR"
 	rrc=$VMT_LAST_RC
 	[ "$rrc" != 0 ] && [ "$(dev_field "$SR" mode)" = devdax ] && r=0 || r=1
+	# shellcheck disable=SC2086 # $r is 0 or 1
 	_lres "ao-ref-sysram: daxctl $("$REF" --version) refuses too (exit $rrc: $(head -n1 "$(dirname "$VMT_LAST_OUT")/stderr"))" $r ""
 	# with -f: the kernel onlines the blocks itself, in the zone its
 	# policy picks; daxctl finds them online

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # consumers.sh -- sourced by list.sh: defines run_consumers STAGE, which
 # runs the consumer programs built on the host ($CONSUMERS_DIR, linked
 # against OUR libdaxctl, loaded from $OURLIB) against the real /sys and
@@ -28,11 +29,13 @@ run_consumers() { # STAGE
 			want="$dev size $size align $ralign"
 			got=$(cat "$VMT_LAST_OUT")
 			[ "$got" = "$want" ] && r=0 || r=1
+			# shellcheck disable=SC2086 # $r is 0 or 1
 			_cres "$cst" "daxio-like $mm finds $dev with list's size and region align" $r "got '$got', list says '$want'"
 			if [ -c "/dev/$dev" ]; then
 				vmt_run any "c-$cst-daxio-dev-$dev" _cons daxio-like "/dev/$dev"
 				got=$(cat "$VMT_LAST_OUT")
 				[ "$got" = "$want" ] && r=0 || r=1
+				# shellcheck disable=SC2086 # $r is 0 or 1
 				_cres "$cst" "daxio-like /dev/$dev agrees with list" $r "got '$got'"
 			fi
 		fi
@@ -40,6 +43,7 @@ run_consumers() { # STAGE
 			vmt_run any "c-$cst-qemu-$dev" _cons qemu-like "$mm"
 			got=$(sed -n 's/^align //p' "$VMT_LAST_OUT")
 			[ "$VMT_LAST_RC" = 0 ] && [ "$got" = "$ralign" ] && r=0 || r=1
+			# shellcheck disable=SC2086 # $r is 0 or 1
 			_cres "$cst" "qemu-like $mm: region $rid align" $r "rc $VMT_LAST_RC, align '$got', list says '$ralign'"
 		fi
 	done < /tmp/ref-devs.txt
@@ -49,6 +53,7 @@ run_consumers() { # STAGE
 		want=$("$REF" list -D 2>/dev/null | jq -r '(if type=="array" then .[] else . end)
 			| select(.mode == "system-ram") | .target_node' 2>/dev/null | sort -un | tr '\n' ' ')
 		[ "$VMT_LAST_RC" = 0 ] && [ "$got" = "$want" ] && r=0 || r=1
+		# shellcheck disable=SC2086 # $r is 0 or 1
 		_cres "$cst" "memkind-like: kmem nodes are list's system-ram target nodes" $r "got '$got', list says '$want'"
 	fi
 }

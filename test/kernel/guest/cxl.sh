@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # cxl.sh -- sourced by list.sh on the "cxl" kind (6.12, QEMU 10): the
 # reference cxl tool (v81) makes a RAM region out of the CXL type-3
 # device's volatile capacity; dax_cxl gives it a dax region whose device 0

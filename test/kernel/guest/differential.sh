@@ -145,6 +145,7 @@ machine() {
 	done | sort -n | while read -r i; do
 		echo "machine $(block_line "$i")"
 	done
+	# shellcheck disable=SC2012 # driver names have no blanks
 	echo "machine drivers=$(ls "$SYS/bus/dax/drivers" | tr '\n' ' ')"
 }
 

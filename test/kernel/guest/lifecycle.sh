@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # lifecycle.sh -- sourced by list.sh at its end: OUR daxctl changes the
 # devices on the real kernel, every command and the refusals the kernel
 # gives, with the exit code and the resulting state checked here.
@@ -15,6 +16,8 @@ lc() {
 	vmt_run any "l-$l_name" ours "$@"
 	l_got=$VMT_LAST_RC
 	[ "$l_got" = "$l_rc" ] && r=0 || r=1
+	# shellcheck disable=SC2086 # $r is 0 or 1
+	# shellcheck disable=SC2086 # $r is 0 or 1
 	_lres "$l_name: daxctl $(vmt_quote "$@"): exit $l_rc" $r \
 		"$( [ $r = 0 ] || echo "got $l_got: $(head -n 3 "$(dirname "$VMT_LAST_OUT")/stderr" | tr '\n' ' ')")"
 	cp "$VMT_LAST_OUT" /tmp/lc.out 2>/dev/null
@@ -42,6 +45,7 @@ lc_or_busy() {
 chk() {
 	c_name=$1
 	shift
+	# shellcheck disable=SC2294 # the condition is a shell command line, eval is meant
 	if eval "$@" > /dev/null 2>&1; then r=0; else r=1; fi
 	_lres "$c_name" $r "$( [ $r = 0 ] || echo "not: $*")"
 }
@@ -130,6 +134,7 @@ run_lifecycle() {
 	# memmap_on_memory: the device asks for it (hmem's default is 0)
 	if mom_param && [ -f "/sys/bus/dax/devices/$SR/memmap_on_memory" ]; then
 		vmt_write any mom-on 1 "/sys/bus/dax/devices/$SR/memmap_on_memory"
+		# shellcheck disable=SC2154 # set by vmt_run in lib.sh
 		_lres "memmap_on_memory: 1 written to $SR before system-ram" "$VMT_LAST_RC" \
 			"$(cat "$_vmt_d/stderr" 2>/dev/null)"
 	fi
