@@ -54,6 +54,22 @@ static void check_section(const struct config_section *s)
 		failed("accepted online or movable with mode devdax");
 }
 
+/*
+ * A value in a form that reads back as the same text: double quotes, or
+ * single quotes when it holds a double quote. One holding both kinds was
+ * read unquoted (a quoted value cannot hold its own quote), so it can be
+ * written so again.
+ */
+static void write_value(FILE *f, const char *text)
+{
+	if (!strchr(text, '"'))
+		fprintf(f, "\"%s\"\n", text);
+	else if (!strchr(text, '\''))
+		fprintf(f, "'%s'\n", text);
+	else
+		fprintf(f, "%s\n", text);
+}
+
 /* The canonical text of @cfg: every value quoted, so it reads back as is. */
 static char *write_back(const struct config *cfg, size_t *len)
 {
@@ -67,10 +83,11 @@ static char *write_back(const struct config *cfg, size_t *len)
 	for (s = cfg->sections; s; s = s->next) {
 		fprintf(f, "[reconfigure-device %s]\n", s->name);
 		for (k = 0; k < CONFIG_NR_KEYS; k++)
-			if (s->values[k].set)
-				fprintf(f, "%s = \"%s\"\n",
-					config_key_name((enum config_key)k),
-					s->values[k].text);
+			if (s->values[k].set) {
+				fprintf(f, "%s = ",
+					config_key_name((enum config_key)k));
+				write_value(f, s->values[k].text);
+			}
 	}
 	fclose(f);
 	return buf;
