@@ -21,6 +21,8 @@
 #   fixture NAME          path of the installed fixture NAME (read only)
 #   fixture_copy NAME     path of a private, writable copy of fixture NAME
 #   at_exit CMD           run CMD (a shell command line) when the script ends
+#   submake ARGS...       make, outside the parent make's jobserver
+#   stage_install DIR     make install DESTDIR=DIR, as one check
 #
 # A record is, for each command: "# NAME" (when NAME is not empty), the
 # command line as "$ daxctl ARGS", its stdout, "--- stderr" and its stderr
@@ -258,4 +260,23 @@ check_output() {
 	tap_result 1 "$_name: output matches $EXPECTED_DIR/$_name.out"
 	sed 's/^/# /' "$_tmp/diff"
 	return 1
+}
+
+# submake ARGS...: make in the build tree, outside the parent make's
+# jobserver and variables
+submake() (
+	unset MAKEFLAGS MFLAGS MAKELEVEL
+	${MAKE:-make} "$@"
+)
+
+# stage_install DIR: "make install DESTDIR=DIR" as one check; the script
+# ends when it fails
+stage_install() {
+	if ! submake -C "$top_builddir" install DESTDIR="$1" \
+			>"$_tmp/install.log" 2>&1; then
+		sed 's/^/# /' "$_tmp/install.log"
+		tap_result 1 "make install DESTDIR=\$TMP/stage"
+		exit 1
+	fi
+	tap_result 0 "make install DESTDIR=\$TMP/stage"
 }

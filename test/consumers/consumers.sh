@@ -26,22 +26,11 @@ _tmp=$(cd "$_tmp" && pwd -P) || exit 99
 FIXTURE_ROOTS=$(cd "$FIXTURE_ROOTS" && pwd -P) || exit 99
 export FIXTURE_ROOTS
 
-# the parent make's jobserver and variables are not for these
-submake() (
-	unset MAKEFLAGS MFLAGS MAKELEVEL
-	${MAKE:-make} "$@"
-)
 
 # ---- a staged install, found through pkg-config only ----
 
 stage=$_tmp/stage
-if ! submake -C "$top_builddir" install DESTDIR="$stage" \
-		>"$_tmp/install.log" 2>&1; then
-	sed 's/^/# /' "$_tmp/install.log"
-	tap_result 1 "make install DESTDIR=\$TMP/stage"
-	exit 1
-fi
-tap_result 0 "make install DESTDIR=\$TMP/stage"
+stage_install "$stage"
 
 # where configure put things: from the .pc file the build made
 pc_var() (

@@ -13,19 +13,9 @@
 
 require_prog pkg-config
 
-submake() (
-	unset MAKEFLAGS MFLAGS MAKELEVEL
-	${MAKE:-make} "$@"
-)
 
 stage=$_tmp/stage
-if ! submake -C "$top_builddir" install DESTDIR="$stage" \
-		>"$_tmp/install.log" 2>&1; then
-	sed 's/^/# /' "$_tmp/install.log"
-	tap_result 1 "make install DESTDIR=\$TMP/stage"
-	exit 1
-fi
-tap_result 0 "make install DESTDIR=\$TMP/stage"
+stage_install "$stage"
 
 libdir=$(unset PKG_CONFIG_SYSROOT_DIR
 	pkg-config --variable=libdir "$top_builddir/lib/libdaxctl.pc")
