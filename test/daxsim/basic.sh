@@ -164,3 +164,16 @@ run_sh "" "ls $SIM/$drv/device_dax | grep dax"
 sim_write $drv/device_dax/new_id dax0.2
 run_sh "" "ls $SIM/$drv/device_dax | grep dax"
 check_output newid
+
+# kernel generations: --kernel, then the scenario's "kernel", then
+# DAXSIM_KERNEL, then 6.1; an unknown one is refused (exit 2)
+daxsim_stop
+strip_time='sed "s/, built in .*//; s|^daxsim: [^ ]*/|daxsim: |"'
+run_sh "" "env -u DAXSIM_KERNEL $DAXSIM --check $_tmp/newid.json 2>&1 | $strip_time"
+run_sh "" "DAXSIM_KERNEL=6.12 $DAXSIM --check $_tmp/newid.json 2>&1 | $strip_time"
+run_sh "" "DAXSIM_KERNEL=6.12 $DAXSIM --kernel newest --check $_tmp/newid.json 2>&1 | $strip_time"
+sed 's/^{ /{ "kernel": "6.12", /' "$_tmp/newid.json" > "$_tmp/newid-612.json"
+run_sh "" "DAXSIM_KERNEL=newest $DAXSIM --check $_tmp/newid-612.json 2>&1 | $strip_time"
+run_sh "" "$DAXSIM --kernel 6.13 --check $_tmp/newid.json"
+run_sh "" "DAXSIM_KERNEL=5.10 $DAXSIM --check $_tmp/newid.json"
+check_output kernels

@@ -25,14 +25,17 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: daxsim [-f] [-d] SCENARIO MOUNTPOINT\n"
-		   "       daxsim --check SCENARIO\n"
-		   "       daxsim --dump SCENARIO DIR\n"
+	fprintf(f, "usage: daxsim [-f] [-d] [--kernel GEN] SCENARIO MOUNTPOINT\n"
+		   "       daxsim [--kernel GEN] --check SCENARIO\n"
+		   "       daxsim [--kernel GEN] --dump SCENARIO DIR\n"
 		   "  -f  stay in the foreground\n"
 		   "  -d  FUSE debug output (implies -f)\n"
 		   "  --check  load the scenario, report its size, do not mount\n"
 		   "  --dump   write the tree into DIR as plain files (a static\n"
-		   "           fixture: no kernel behind it, modes as sysfs)\n");
+		   "           fixture: no kernel behind it, modes as sysfs)\n"
+		   "  --kernel GEN  the kernel generation to emulate: 6.1, 6.12\n"
+		   "           or newest (default: the scenario's \"kernel\",\n"
+		   "           else $DAXSIM_KERNEL, else 6.1)\n");
 }
 
 static double now(void)
@@ -104,7 +107,7 @@ static int dump_tree(const char *dir)
 int main(int argc, char **argv)
 {
 	bool foreground = false, debug = false, check = false, dump = false;
-	const char *scenario = NULL, *mountpoint = NULL;
+	const char *scenario = NULL, *mountpoint = NULL, *kernel = NULL;
 	double t0 = now();
 	int i;
 
@@ -117,6 +120,13 @@ int main(int argc, char **argv)
 			check = true;
 		} else if (strcmp(argv[i], "--dump") == 0) {
 			dump = true;
+		} else if (strcmp(argv[i], "--kernel") == 0) {
+			if (++i == argc || !kernel_find(argv[i])) {
+				fprintf(stderr, "daxsim: --kernel needs one of "
+						"6.1, 6.12, newest\n");
+				return 2;
+			}
+			kernel = argv[i];
 		} else if (strcmp(argv[i], "-h") == 0 ||
 			   strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
@@ -138,7 +148,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	scenario_load(scenario);
+	scenario_load(scenario, kernel);
 	vfs_set_store_hook(fault_check_write);
 	if (check || debug) {
 		struct sim_region *r;
@@ -150,9 +160,10 @@ int main(int argc, char **argv)
 				devices += r->devices[i] != NULL;
 		for (b = 0; b < sim.nr_block_slots; b++)
 			blocks += sim.blocks[b] != NULL;
-		fprintf(stderr, "daxsim: %s: %d devices, %lu memory blocks, "
-				"built in %.3f s\n",
-			scenario, devices, blocks, now() - t0);
+		fprintf(stderr, "daxsim: %s: kernel %s, %d devices, "
+				"%lu memory blocks, built in %.3f s\n",
+			scenario, sim.kernel.name, devices, blocks,
+			now() - t0);
 	}
 	if (check)
 		return 0;

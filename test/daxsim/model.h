@@ -121,7 +121,19 @@ struct sim_probe_fault {
 	struct sim_probe_fault *next;
 };
 
+/*
+ * A kernel generation: what its dax and memory ABI has (test/daxsim/kernel.c
+ * has the table, the README the release that brought each one).
+ */
+struct sim_kernel {
+	const char *name;		/* 6.1, 6.12, newest */
+	bool memory_tiering;		/* devices/virtual/memory_tiering */
+	bool dev_memmap_on_memory;	/* DEV/memmap_on_memory */
+	bool dev_state;			/* DEV/state */
+};
+
 struct sim_model {
+	struct sim_kernel kernel;
 	struct vfs_node *root, *sys;
 	struct vfs_node *bus_devices, *bus_drivers, *class_dax;
 	struct vfs_node *memory_dir, *node_dir;
@@ -213,8 +225,12 @@ int fault_check_write(struct vfs_node *node);
 int fault_check_probe(const char *driver, const char *device);
 void fault_apply_block(struct sim_block *block);
 
+/* kernel.c */
+const struct sim_kernel *kernel_find(const char *name);
+void kernel_select(const char *option, const char *scenario);
+
 /* scenario.c */
-int scenario_load(const char *path);
+int scenario_load(const char *path, const char *kernel);
 
 /* proc.c */
 void proc_init(void);

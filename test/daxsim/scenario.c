@@ -327,7 +327,7 @@ static void load_faults(struct json_object *faults)
 	}
 }
 
-int scenario_load(const char *path)
+int scenario_load(const char *path, const char *kernel)
 {
 	struct json_object *top, *regions, *drivers;
 	size_t i;
@@ -340,6 +340,8 @@ int scenario_load(const char *path)
 		bad("the top level must be an object");
 
 	model_init();
+	kernel_select(kernel, get(top, "kernel") ?
+			      json_object_get_string(get(top, "kernel")) : NULL);
 	/* faults first: blocks created while loading get theirs too */
 	load_faults(get(top, "faults"));
 	regions = get(top, "regions");
