@@ -444,6 +444,17 @@ bool kmem_window(const struct sim_range *r, uint64_t *start, uint64_t *end)
 }
 
 /*
+ * A device-level write changes each block as a write to its own state file
+ * would, and the scenario's write faults for that file apply to it too,
+ * so that one fault rule hits the per-block and the device-level path at
+ * the same block (an injection of the emulator; the kernel has none).
+ */
+static int block_write_fault(struct sim_block *b)
+{
+	return fault_check_write(vfs_child(b->dir, "state"));
+}
+
+/*
  * Add the device's blocks and online each as @how says ("offline" leaves
  * them offline). With @stop, the first block that refuses to go online
  * ends the onlining with its errno (the blocks all stay added); without,
@@ -475,7 +486,8 @@ static int kmem_add_blocks(struct sim_device *dev, const char *how, bool stop)
 
 			blk = block_add(b, dev->region->target_node, dev);
 			if ((!rc || !stop) && strcmp(how, "offline") != 0)
-				rc = block_set_online(blk, how);
+				rc = (stop ? block_write_fault(blk) : 0) ?:
+				     block_set_online(blk, how);
 		}
 	}
 	dev->kmem_added = true;
@@ -616,7 +628,9 @@ static int show_dev_state(struct vfs_node *node, char *buf, size_t len)
 static int offline_one(struct sim_block *b, void *arg)
 {
 	(void)arg;
-	return b->online ? block_set_offline(b) : 0;
+	if (!b->online)
+		return 0;
+	return block_write_fault(b) ?: block_set_offline(b);
 }
 
 static int store_dev_state(struct vfs_node *node, const char *buf,
