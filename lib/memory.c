@@ -245,7 +245,7 @@ static int block_state(struct daxctl_memory *mem, unsigned long idx)
 
 /*
  * The device-level memory state, DEV/state, of kernels newer than 6.12
- * (Documentation/daxctl/daxctl-online-memory.adoc, "KERNELS"): the state
+ * (Documentation/daxctl/memory-state.adoc): the state
  * of all the device's blocks, written once for all of them. Its values,
  * in the kernel's spelling; onlining is accepted only from "unplugged"
  * (no blocks added), and "offline" (blocks added, not all online) cannot
