@@ -116,14 +116,16 @@ scenario() {
 	"$daxsim" --dump "$work/$name.json" "$work/$name"
 }
 
-# sim_scenario NAME DEVICE_BLOCKS UNRELATED_BLOCKS DRIVER MEMORY: one hmem
-# device of DEVICE_BLOCKS 128 MiB blocks bound to DRIVER (kmem: blocks in
-# state MEMORY), next to UNRELATED_BLOCKS online blocks on the same node;
-# mounted on the emulator, since memory operations need its answers
+# sim_scenario NAME DEVICE_BLOCKS UNRELATED_BLOCKS DRIVER MEMORY [KERNEL]:
+# one hmem device of DEVICE_BLOCKS 128 MiB blocks bound to DRIVER (kmem:
+# blocks in state MEMORY), next to UNRELATED_BLOCKS online blocks on the
+# same node, on the emulator's KERNEL generation (default 6.1); mounted on
+# the emulator, since memory operations need its answers
 sim_scenario() {
-	local name=$1 nblocks=$2 extra=$3 driver=$4 memory=$5
+	local name=$1 nblocks=$2 extra=$3 driver=$4 memory=$5 kernel=${6:-6.1}
 	cat > "$work/$name.json" <<-EOF
-	{ "memory": { "block_size": "128M", "ram": [
+	{ "kernel": "$kernel",
+	  "memory": { "block_size": "128M", "ram": [
 	    { "node": 0, "start": "0", "size": "2G" },
 	    { "node": 0, "start": "0x40000000000", "size": "$((extra * 128 + 128))M" } ] },
 	  "regions": [ { "kind": "hmem", "id": 0, "start": "0x10000000000",
@@ -136,10 +138,11 @@ sim_scenario() {
 	echo "$work/$name" >> "$work/mounts"
 }
 
-# measure_toggle TREE UNITS LABEL_A "ARGS_A" LABEL_B "ARGS_B": two commands
-# that undo each other (online / offline), run alternately; one row each
+# measure_toggle TREE UNITS LABEL_A "ARGS_A" LABEL_B "ARGS_B" [PER]: two
+# commands that undo each other (online / offline), run alternately; one
+# row each, system calls per PER (default /block)
 measure_toggle() {
-	local tree=$1 units=$2 la=$3 lb=$5
+	local tree=$1 units=$2 la=$3 lb=$5 per=${7:-/block}
 	local aa ab ta=() tb=() start
 	# the argument strings are words separated by blanks
 	read -r -a aa <<< "$4"
@@ -156,9 +159,9 @@ measure_toggle() {
 	LD_PRELOAD=$ours /usr/bin/time -f "%M" -o "$work/time.b" "$real" --sysroot "$tree" "${ab[@]}" >/dev/null 2>&1
 	strace -c -f -o "$work/strace.a" -E LD_PRELOAD="$ours" "$real" --sysroot "$tree" "${aa[@]}" >/dev/null 2>&1
 	strace -c -f -o "$work/strace.b" -E LD_PRELOAD="$ours" "$real" --sysroot "$tree" "${ab[@]}" >/dev/null 2>&1
-	row "$la" "/block" "$units" "$(printf '%s\n' "${ta[@]}" | median)" \
+	row "$la" "$per" "$units" "$(printf '%s\n' "${ta[@]}" | median)" \
 		"$(awk '/ total$/ {print $4}' "$work/strace.a")" "$(cat "$work/time.a")"
-	row "$lb" "/block" "$units" "$(printf '%s\n' "${tb[@]}" | median)" \
+	row "$lb" "$per" "$units" "$(printf '%s\n' "${tb[@]}" | median)" \
 		"$(awk '/ total$/ {print $4}' "$work/strace.b")" "$(cat "$work/time.b")"
 }
 
@@ -274,6 +277,18 @@ fi
 	measure_toggle "$work/ramx" "$mem_blocks" \
 		"online-memory, $mem_blocks blocks + $blocks unrelated" "online-memory dax0.0" \
 		"offline-memory, $mem_blocks blocks + $blocks unrelated" "offline-memory dax0.0"
+	# one device, block by block (6.1) and with one write to the
+	# device-level state (newest: offline unplugs, online from unplugged)
+	sim_scenario pb "$mem_blocks" 1 kmem online_movable 6.1
+	measure_toggle "$work/pb" 1 \
+		"offline-memory, 1 device of $mem_blocks blocks, per block (6.1)" "offline-memory dax0.0" \
+		"online-memory, 1 device of $mem_blocks blocks, per block (6.1)" "online-memory dax0.0" \
+		/device
+	sim_scenario ds "$mem_blocks" 1 kmem online_movable newest
+	measure_toggle "$work/ds" 1 \
+		"offline-memory, 1 device of $mem_blocks blocks, device-level state (newest)" "offline-memory dax0.0" \
+		"online-memory, 1 device of $mem_blocks blocks, device-level state (newest)" "online-memory dax0.0" \
+		/device
 	sim_scenario dax "$mem_blocks" 1 device_dax ""
 	measure_toggle "$work/dax" "$mem_blocks" \
 		"reconfigure-device -m system-ram, $mem_blocks blocks" "reconfigure-device -m system-ram dax0.0" \

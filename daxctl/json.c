@@ -141,6 +141,7 @@ static void add_memory(struct json_object *obj, struct daxctl_dev *dev,
 {
 	struct daxctl_memory *mem = daxctl_dev_get_memory(dev);
 	int total, online, movable;
+	const char *state;
 
 	if (!mem)
 		return;
@@ -162,6 +163,10 @@ static void add_memory(struct json_object *obj, struct daxctl_dev *dev,
 	add(obj, "total_memblocks", json_object_new_int(total));
 	if (movable >= 0 && online == total)
 		add(obj, "movable", json_object_new_boolean(movable));
+	/* only where the kernel has the device-level state (after 6.12) */
+	state = daxctl_memory_get_state(mem);
+	if (state)
+		add(obj, "memory_state", json_object_new_string(state));
 }
 
 static void add_mappings(struct json_object *obj, struct daxctl_dev *dev,

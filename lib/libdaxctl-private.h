@@ -128,6 +128,8 @@ struct daxctl_memory {
 	struct dax_block_range *ranges;
 	int nr_ranges;
 	int nr_blocks;		/* -errno when the ranges are unknown */
+	int dev_state;		/* DEV/state: 0 unknown, 1 there, -1 absent */
+	char state[DAX_ATTR_MAX];	/* its last value read */
 };
 
 /* log.c */

@@ -244,6 +244,76 @@ static int block_state(struct daxctl_memory *mem, unsigned long idx)
 }
 
 /*
+ * The device-level memory state, DEV/state, of kernels newer than 6.12
+ * (Documentation/daxctl/memory-state.adoc): the state
+ * of all the device's blocks, written once for all of them. Its values,
+ * in the kernel's spelling; onlining is accepted only from "unplugged"
+ * (no blocks added), and "offline" (blocks added, not all online) cannot
+ * be written.
+ */
+enum dev_state {
+	DEV_UNPLUGGED,
+	DEV_OFFLINE,
+	DEV_ONLINE,
+	DEV_ONLINE_KERNEL,
+	DEV_ONLINE_MOVABLE,
+};
+
+static const char *const dev_state_names[] = {
+	[DEV_UNPLUGGED] = "unplugged",
+	[DEV_OFFLINE] = "offline",
+	[DEV_ONLINE] = "online",
+	[DEV_ONLINE_KERNEL] = "online_kernel",
+	[DEV_ONLINE_MOVABLE] = "online_movable",
+};
+
+/*
+ * Read DEV/state into mem->state: an enum dev_state, -ENOENT when the
+ * kernel has no such attribute (remembered: asked once per device), -EINVAL
+ * for a value this library does not know, another -errno when unreadable.
+ */
+static int dev_state_read(struct daxctl_memory *mem)
+{
+	char path[DAX_PATH_MAX];
+	size_t i;
+	int rc;
+
+	mem->state[0] = '\0';
+	if (mem->dev_state < 0)
+		return -ENOENT;
+	rc = dax_attr_path(path, sizeof(path), mem->dev->path, "state");
+	if (!rc)
+		rc = dax_read_attr(mem->dev->region->ctx, path, mem->state,
+				   sizeof(mem->state));
+	if (rc == -ENOENT)
+		mem->dev_state = -1;
+	if (rc < 0) {
+		mem->state[0] = '\0';
+		return rc;
+	}
+	mem->dev_state = 1;
+	for (i = 0; i < sizeof(dev_state_names) / sizeof(dev_state_names[0]);
+	     i++)
+		if (strcmp(mem->state, dev_state_names[i]) == 0)
+			return (int)i;
+	dax_dbg(mem->dev->region->ctx, "%s: unknown memory state '%s'\n",
+		mem->dev->devname, mem->state);
+	return -EINVAL;
+}
+
+static int dev_state_write(struct daxctl_memory *mem, enum dev_state state)
+{
+	char path[DAX_PATH_MAX];
+	int rc;
+
+	rc = dax_attr_path(path, sizeof(path), mem->dev->path, "state");
+	if (rc)
+		return rc;
+	return dax_write_attr(mem->dev->region->ctx, path,
+			      dev_state_names[state]);
+}
+
+/*
  * Call @fn for every owned block, stopping at the first negative return,
  * which is passed on. Returns the sum of the non-negative returns.
  */
@@ -280,8 +350,34 @@ static int count_online(struct daxctl_memory *mem, unsigned long idx,
 	return state == BLOCK_ONLINE;
 }
 
+/*
+ * Where the device-level state says it (no blocks, or all online in one
+ * zone), no block needs to be read; otherwise, or without DEV/state, the
+ * blocks are asked one by one. Returns the answer of @what (0: online
+ * count, 1: movable), or INT_MIN when the blocks must be asked.
+ */
+static int dev_state_answer(struct daxctl_memory *mem, int what)
+{
+	if (!mem || mem->nr_blocks < 0)
+		return INT_MIN;
+	switch (dev_state_read(mem)) {
+	case DEV_UNPLUGGED:
+		return what ? -ENXIO : 0;
+	case DEV_ONLINE_KERNEL:
+		return what ? 0 : mem->nr_blocks;
+	case DEV_ONLINE_MOVABLE:
+		return what ? 1 : mem->nr_blocks;
+	default:
+		return INT_MIN;
+	}
+}
+
 DAXCTL_EXPORT int daxctl_memory_is_online(struct daxctl_memory *mem)
 {
+	int rc = dev_state_answer(mem, 0);
+
+	if (rc != INT_MIN)
+		return rc;
 	return memory_for_each_block(mem, count_online, NULL);
 }
 
@@ -309,6 +405,9 @@ DAXCTL_EXPORT int daxctl_memory_is_movable(struct daxctl_memory *mem)
 {
 	int not_movable = 0, rc;
 
+	rc = dev_state_answer(mem, 1);
+	if (rc != INT_MIN)
+		return rc;
 	rc = memory_for_each_block(mem, check_movable, &not_movable);
 	if (rc < 0)
 		return rc;
@@ -460,14 +559,144 @@ static int online_block(struct daxctl_memory *mem, unsigned long idx,
 	return 1;
 }
 
+/* Online again, into @zone_state, every block of the device now offline. */
+static int reonline_block(struct daxctl_memory *mem, unsigned long idx,
+			  void *arg)
+{
+	int state = block_state(mem, idx);
+
+	if (state == BLOCK_ONLINE)
+		return 0;
+	return block_write_state(mem, idx, arg);
+}
+
+/*
+ * Put the device back in @was after a failed device-level write, and say
+ * so; LOG_CRIT when that fails too: the device is then neither as it was
+ * nor as requested. From "unplugged", any state is one write away; a
+ * device left partly offline ("offline") by a failed unplug cannot be
+ * onlined at device level, so its offline blocks go back one by one.
+ */
+static void dev_state_undo(struct daxctl_memory *mem, enum dev_state was)
+{
+	struct daxctl_ctx *ctx = mem->dev->region->ctx;
+	int st, rc = 0;
+
+	st = dev_state_read(mem);
+	if (st == (int)was)
+		return;
+	if (was == DEV_UNPLUGGED || st == DEV_UNPLUGGED)
+		rc = dev_state_write(mem, was);
+	else if (st == DEV_OFFLINE)
+		rc = memory_for_each_block(mem, reonline_block,
+					   (void *)dev_state_names[was]);
+	st = dev_state_read(mem);
+	if (st == (int)was) {
+		dax_info(ctx, "%s: memory put back to %s after the failure\n",
+			 mem->dev->devname, dev_state_names[was]);
+		return;
+	}
+	dax_crit(ctx, "%s: memory left %s: putting it back to %s failed: %s\n",
+		 mem->dev->devname, st >= 0 || st == -EINVAL ? mem->state :
+		 "in an unknown state", dev_state_names[was],
+		 strerror(rc < 0 ? -rc : st < 0 ? -st : EBUSY));
+}
+
+/*
+ * Write @to to DEV/state and check by reading it back that the device got
+ * there; on failure put it back to @from (read before). Returns 0 or the
+ * -errno of the write (-EBUSY when it succeeded but the device is
+ * elsewhere).
+ */
+static int dev_state_change(struct daxctl_memory *mem, enum dev_state from,
+			    enum dev_state to)
+{
+	struct daxctl_ctx *ctx = mem->dev->region->ctx;
+	int rc, st;
+
+	rc = dev_state_write(mem, to);
+	if (ctx->dry_run)
+		return rc;
+	if (rc) {
+		dax_err(ctx, "%s: failed to change its memory from %s to %s: %s\n",
+			mem->dev->devname, dev_state_names[from],
+			dev_state_names[to], strerror(-rc));
+	} else {
+		st = dev_state_read(mem);
+		if (st == (int)to)
+			return 0;
+		rc = st < 0 && st != -EINVAL ? st : -EBUSY;
+		dax_err(ctx, "%s: memory is %s, not %s, after writing it\n",
+			mem->dev->devname, mem->state[0] ? mem->state :
+			"unreadable", dev_state_names[to]);
+	}
+	dev_state_undo(mem, from);
+	return rc;
+}
+
+/*
+ * Online through DEV/state where that is one write the library can take
+ * back: from "unplugged". Sets *handled when it answered; otherwise
+ * (no DEV/state, blocks already added, some online) the blocks are onlined
+ * one by one as on kernels without it.
+ */
+static int dev_state_online(struct daxctl_memory *mem, bool movable,
+			    bool *handled)
+{
+	enum dev_state want = movable ? DEV_ONLINE_MOVABLE : DEV_ONLINE_KERNEL;
+	int st, rc;
+
+	*handled = false;
+	if (mem->nr_blocks < 0)
+		return 0;
+	st = dev_state_read(mem);
+	if (st == (int)want) {
+		*handled = true;
+		return 0;
+	}
+	if (st != DEV_UNPLUGGED)
+		return 0;
+	*handled = true;
+	rc = dev_state_change(mem, DEV_UNPLUGGED, want);
+	return rc ? rc : mem->nr_blocks;
+}
+
+/*
+ * Offline through DEV/state: "unplugged" (offline and removed) from all
+ * online in one zone, to which a failure can return. Other states go
+ * block by block, as without DEV/state.
+ */
+static int dev_state_offline(struct daxctl_memory *mem, bool *handled)
+{
+	int st, rc;
+
+	*handled = false;
+	if (mem->nr_blocks < 0)
+		return 0;
+	st = dev_state_read(mem);
+	if (st == DEV_UNPLUGGED) {
+		*handled = true;
+		return 0;
+	}
+	if (st != DEV_ONLINE_KERNEL && st != DEV_ONLINE_MOVABLE)
+		return 0;
+	*handled = true;
+	rc = dev_state_change(mem, st, DEV_UNPLUGGED);
+	return rc ? rc : mem->nr_blocks;
+}
+
 static int memory_online(struct daxctl_memory *mem, const char *state,
 			 bool movable)
 {
 	struct online_args args = { state, movable, { NULL, 0, 0 } };
+	bool handled;
 	int rc;
 
 	if (!mem)
 		return -EINVAL;
+	rc = dev_state_online(mem, movable, &handled);
+	if (handled)
+		return rc;
 	rc = memory_for_each_block(mem, online_block, &args);
 	if (rc < 0)
 		journal_undo(mem, &args.journal, false);
@@ -530,15 +759,36 @@ static int offline_block(struct daxctl_memory *mem, unsigned long idx,
 DAXCTL_EXPORT int daxctl_memory_offline(struct daxctl_memory *mem)
 {
 	struct block_journal j = { NULL, 0, 0 };
+	bool handled;
 	int rc;
 
 	if (!mem)
 		return -EINVAL;
+	rc = dev_state_offline(mem, &handled);
+	if (handled)
+		return rc;
 	rc = memory_for_each_block(mem, offline_block, &j);
 	if (rc < 0)
 		journal_undo(mem, &j, true);
 	free(j.e);
 	return rc;
+}
+
+DAXCTL_EXPORT const char *daxctl_memory_get_state(struct daxctl_memory *mem)
+{
+	int rc;
+
+	if (!mem) {
+		errno = EINVAL;
+		return NULL;
+	}
+	rc = dev_state_read(mem);
+	/* a value newer than this library is still the kernel's answer */
+	if (rc < 0 && !(rc == -EINVAL && mem->state[0])) {
+		errno = -rc;
+		return NULL;
+	}
+	return mem->state;
 }
 
 DAXCTL_EXPORT int daxctl_dev_has_online_memory(struct daxctl_dev *dev)

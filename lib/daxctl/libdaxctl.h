@@ -737,6 +737,33 @@ const char *daxctl_get_bus_path(struct daxctl_ctx *ctx);
  */
 int daxctl_region_is_dynamic(struct daxctl_region *region);
 
+/*
+ * ---- Extensions of this project (symbol node DAXCTL_EXT_3) ----
+ *
+ * Newer kernels' attributes; test for them with the DAXCTL_HAVE_EXT_3
+ * macro.
+ */
+#define DAXCTL_HAVE_EXT_3 1
+
+/**
+ * daxctl_memory_get_state() - the device-level state of a device's memory
+ * @mem: the memory of a device in system-ram mode
+ *
+ * Reads the device's "state" attribute, which kernels newer than 6.12
+ * have for devices bound to kmem: "unplugged" (no memory block added),
+ * "offline" (blocks added, not all online), "online_kernel",
+ * "online_movable" or "online". Where it exists, daxctl_memory_online(),
+ * daxctl_memory_online_no_movable() and daxctl_memory_offline() change a
+ * device's memory with one write to it instead of one per block (see
+ * daxctl-online-memory(1)). Read afresh on each call.
+ *
+ * Returns: the value, a string owned by @mem valid until the next call
+ * on it; NULL with errno ENOENT when the kernel has no such attribute,
+ * another errno when it cannot be read (EINVAL for a NULL @mem).
+ * Since: DAXCTL_EXT_3
+ */
+const char *daxctl_memory_get_state(struct daxctl_memory *mem);
+
 /* ---- Iteration helpers ---- */
 
 #define daxctl_region_foreach(ctx, region)                                    \

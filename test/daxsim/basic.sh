@@ -177,3 +177,47 @@ run_sh "" "DAXSIM_KERNEL=newest $DAXSIM --check $_tmp/newid-612.json 2>&1 | $str
 run_sh "" "$DAXSIM --kernel 6.13 --check $_tmp/newid.json"
 run_sh "" "DAXSIM_KERNEL=5.10 $DAXSIM --check $_tmp/newid.json"
 check_output kernels
+
+# DEV/state, the device-level memory state (newest generation only): the
+# kernel's ABI document for the dax bus and the emulator's choices where
+# it says nothing, listed in test/daxsim/README.md
+daxsim_stop
+cat > "$_tmp/devstate.json" <<'EOS'
+{ "kernel": "newest",
+  "memory": { "block_size": "128M", "auto_online_blocks": "offline" },
+  "regions": [ { "kind": "hmem", "id": 0, "start": "0x40000000", "size": "512M",
+		 "target_node": 1,
+		 "devices": [ { "id": 0, "size": "128M", "driver": "device_dax" },
+			      { "id": 1, "ranges": [["0x48000000", "0x57ffffff"]],
+				"driver": "kmem" } ] } ] }
+EOS
+daxsim_start "$_tmp/devstate.json"
+sim_cat $dev/dax0.0/state $dev/dax0.1/state
+sim_write $dev/dax0.0/state unplugged
+# onlining only from unplugged; offline cannot be written
+sim_write $dev/dax0.1/state online_movable
+sim_write $dev/dax0.1/state offline
+sim_write $dev/dax0.1/state bogus
+# mixed: one block online reads offline
+sim_write $mem/memory9/state online_movable
+sim_cat $dev/dax0.1/state
+sim_write $mem/memory10/state online_kernel
+sim_cat $dev/dax0.1/state
+sim_write $dev/dax0.1/state unplugged
+sim_cat $dev/dax0.1/state
+sim_ls $mem
+sim_write $dev/dax0.1/state unplugged
+sim_write $dev/dax0.1/state online_kernel
+sim_cat $dev/dax0.1/state $mem/memory9/valid_zones $mem/memory10/state
+sim_write $dev/dax0.1/state unplugged
+sim_write $dev/dax0.1/state online_movable
+sim_cat $dev/dax0.1/state $mem/memory10/valid_zones
+sim_write $mem/memory10/state offline
+sim_write $mem/memory10/state online_kernel
+sim_cat $dev/dax0.1/state
+sim_cat proc/iomem
+# unbinding kmem from an unplugged device leaves nothing behind
+sim_write $dev/dax0.1/state unplugged
+sim_write $drv/kmem/unbind dax0.1
+sim_cat proc/iomem
+check_output devstate

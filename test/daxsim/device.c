@@ -505,6 +505,8 @@ struct sim_device *device_add(struct sim_region *r, int id)
 	if (r->dynamic)
 		mkattr(dev->dir, "mapping", 0200, &mapping_ops, dev);
 	mkattr(dev->dir, "resource", 0400, &resource_ops, dev);
+	if (sim.kernel.dev_state)
+		dev_state_add(dev);
 	mklink(dev->dir, "subsystem", vfs_parent(sim.bus_devices));
 	dev->bus_link = mklink(sim.bus_devices, dev->name, dev->dir);
 	return dev;

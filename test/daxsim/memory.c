@@ -443,11 +443,28 @@ bool kmem_window(const struct sim_range *r, uint64_t *start, uint64_t *end)
 	return true;
 }
 
-int kmem_add_memory(struct sim_device *dev)
+/*
+ * A device-level write changes each block as a write to its own state file
+ * would, and the scenario's write faults for that file apply to it too,
+ * so that one fault rule hits the per-block and the device-level path at
+ * the same block (an injection of the emulator; the kernel has none).
+ */
+static int block_write_fault(struct sim_block *b)
+{
+	return fault_check_write(vfs_child(b->dir, "state"));
+}
+
+/*
+ * Add the device's blocks and online each as @how says ("offline" leaves
+ * them offline). With @stop, the first block that refuses to go online
+ * ends the onlining with its errno (the blocks all stay added); without,
+ * a refusing block just stays offline, as with the auto-online policy.
+ */
+static int kmem_add_blocks(struct sim_device *dev, const char *how, bool stop)
 {
 	unsigned long first, count, b;
 	bool any = false;
-	int i;
+	int i, rc = 0;
 
 	if (dev->region->target_node < 0)
 		return -EINVAL;	/* "rejecting DAX region with invalid node" */
@@ -468,12 +485,21 @@ int kmem_add_memory(struct sim_device *dev)
 			struct sim_block *blk;
 
 			blk = block_add(b, dev->region->target_node, dev);
-			if (strcmp(sim.auto_online, "offline") != 0)
-				block_set_online(blk, sim.auto_online);
+			if ((!rc || !stop) && strcmp(how, "offline") != 0)
+				rc = (stop ? block_write_fault(blk) : 0) ?:
+				     block_set_online(blk, how);
 		}
 	}
 	dev->kmem_added = true;
-	return 0;
+	return rc;
+}
+
+int kmem_add_memory(struct sim_device *dev)
+{
+	int rc = kmem_add_blocks(dev, sim.auto_online, false);
+
+	/* the auto-online policy's refusals leave blocks offline, no error */
+	return dev->kmem_added ? 0 : rc;
 }
 
 void kmem_remove_memory(struct sim_device *dev)
@@ -518,4 +544,133 @@ void kmem_remove_memory(struct sim_device *dev)
 				block_remove(block_find(b));
 	}
 	dev->kmem_added = false;
+}
+
+/*
+ * DEV/state, the device-level memory state of a kmem device, as the
+ * kernel's ABI document for the dax bus describes it (newer than any
+ * kernel the VM tier runs). Which behaviours come from that document and
+ * which are the emulator's choice where it says nothing is listed in
+ * test/daxsim/README.md ("Device-level memory state").
+ */
+static bool dev_is_kmem(struct sim_device *dev)
+{
+	return dev->driver && strcmp(dev->driver->name, "kmem") == 0;
+}
+
+/* Call @fn for each block kmem added for @dev; stop at an error. */
+static int dev_for_each_block(struct sim_device *dev,
+			      int (*fn)(struct sim_block *b, void *arg),
+			      void *arg)
+{
+	unsigned long first, count, b;
+	int i, rc;
+
+	for (i = 0; i < dev->nr_ranges; i++) {
+		if (!kmem_blocks(&dev->ranges[i], &first, &count))
+			continue;
+		for (b = first; b < first + count; b++) {
+			struct sim_block *blk = block_find(b);
+
+			if (!blk || blk->owner != dev)
+				continue;
+			rc = fn(blk, arg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+struct dev_state_count {
+	int offline, movable, kernel;
+};
+
+static int count_block(struct sim_block *b, void *arg)
+{
+	struct dev_state_count *c = arg;
+
+	if (!b->online)
+		c->offline++;
+	else if (b->zone == ZONE_MOVABLE)
+		c->movable++;
+	else
+		c->kernel++;
+	return 0;
+}
+
+const char *dev_memory_state(struct sim_device *dev)
+{
+	struct dev_state_count c = { 0, 0, 0 };
+
+	if (!dev->kmem_added)
+		return "unplugged";
+	dev_for_each_block(dev, count_block, &c);
+	/* any offline block: the device is not online (emulator's choice) */
+	if (c.offline || (!c.movable && !c.kernel))
+		return "offline";
+	if (!c.kernel)
+		return "online_movable";
+	if (!c.movable)
+		return "online_kernel";
+	return "online";
+}
+
+static int show_dev_state(struct vfs_node *node, char *buf, size_t len)
+{
+	struct sim_device *dev = vfs_data(node);
+
+	if (!dev_is_kmem(dev))
+		return -ENXIO;
+	return snprintf(buf, len, "%s\n", dev_memory_state(dev));
+}
+
+static int offline_one(struct sim_block *b, void *arg)
+{
+	(void)arg;
+	if (!b->online)
+		return 0;
+	return block_write_fault(b) ?: block_set_offline(b);
+}
+
+static int store_dev_state(struct vfs_node *node, const char *buf,
+			   size_t len)
+{
+	static const char *const online[] = { "online", "online_kernel",
+					      "online_movable" };
+	struct sim_device *dev = vfs_data(node);
+	size_t i;
+	int rc;
+
+	(void)len;
+	if (!dev_is_kmem(dev))
+		return -ENXIO;
+	if (sysfs_streq(buf, "unplugged")) {
+		if (!dev->kmem_added)
+			return 0;
+		/* offline every block, then remove them all, or stop */
+		rc = dev_for_each_block(dev, offline_one, NULL);
+		if (rc)
+			return rc;
+		kmem_remove_memory(dev);
+		return 0;
+	}
+	for (i = 0; i < sizeof(online) / sizeof(online[0]); i++) {
+		if (!sysfs_streq(buf, online[i]))
+			continue;
+		/* onlining only from unplugged */
+		if (dev->kmem_added)
+			return -EBUSY;
+		return kmem_add_blocks(dev, online[i], true);
+	}
+	/* "offline" cannot be written; anything else is no state */
+	return -EINVAL;
+}
+
+static const struct vfs_attr_ops dev_state_ops = { .show = show_dev_state,
+						    .store = store_dev_state };
+
+void dev_state_add(struct sim_device *dev)
+{
+	mkattr(dev->dir, "state", 0644, &dev_state_ops, dev);
 }

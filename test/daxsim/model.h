@@ -219,6 +219,8 @@ bool kmem_window(const struct sim_range *r, uint64_t *start, uint64_t *end);
 int kmem_add_memory(struct sim_device *dev);
 void kmem_remove_memory(struct sim_device *dev);
 void memory_add_ram(int node, uint64_t start, uint64_t size);
+const char *dev_memory_state(struct sim_device *dev);
+void dev_state_add(struct sim_device *dev);
 
 /* fault.c */
 int fault_check_write(struct vfs_node *node);

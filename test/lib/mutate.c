@@ -6,7 +6,9 @@
  * afterwards is the new state.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -14,6 +16,7 @@
 
 static struct daxctl_ctx *ctx;
 static struct daxctl_region *region;
+static bool newest;	/* the emulator's newest generation: DEV/state */
 
 static struct daxctl_dev *dev_named(const char *name)
 {
@@ -100,6 +103,7 @@ static void test_system_ram(void)
 {
 	struct daxctl_dev *dev0 = dev_named("dax0.0");
 	struct daxctl_memory *mem;
+	const char *state;
 
 	ok(daxctl_dev_get_memory(dev0) == NULL, "no memory while unbound");
 	is_int(daxctl_dev_will_auto_online_memory(dev0), 0,
@@ -124,6 +128,20 @@ static void test_system_ram(void)
 	       "all or nothing: block 8, offlined first, is online again");
 	is_int(daxctl_memory_is_movable(mem), 1,
 	       "and back in ZONE_MOVABLE, where it was");
+	/*
+	 * The same results with the device-level state (test/lib/
+	 * mutate-newest.sh): there the offline was one write, undone.
+	 */
+	state = daxctl_memory_get_state(mem);
+	if (newest)
+		is_str(state ? state : "(null)", "online_movable",
+		       "device-level state online_movable");
+	else
+		ok(state == NULL && errno == ENOENT,
+		   "no device-level state on this kernel: NULL, ENOENT");
+	errno = 0;
+	ok(daxctl_memory_get_state(NULL) == NULL && errno == EINVAL,
+	   "get_state(NULL): NULL, EINVAL");
 	is_int(daxctl_dev_disable(dev0), -EBUSY,
 	       "disable refuses kmem with online memory");
 	is_int(daxctl_dev_is_system_ram_capable(dev0), 1, "still system-ram");
@@ -247,6 +265,8 @@ int main(void)
 
 	if (!getenv("DAXCTL_SYSROOT"))
 		tap_skip("run through test/lib/mutate.sh (needs the emulator)");
+	newest = getenv("DAXSIM_KERNEL") &&
+		 strcmp(getenv("DAXSIM_KERNEL"), "newest") == 0;
 	if (daxctl_new(&ctx)) {
 		printf("Bail out! daxctl_new failed\n");
 		return 1;
