@@ -737,6 +737,30 @@ const char *daxctl_get_bus_path(struct daxctl_ctx *ctx);
  */
 int daxctl_region_is_dynamic(struct daxctl_region *region);
 
+/*
+ * ---- Extensions of this project (symbol node DAXCTL_EXT_3) ----
+ *
+ * The dax ABI of kernels after 6.1; test for them with the
+ * DAXCTL_HAVE_EXT_3 macro.
+ */
+#define DAXCTL_HAVE_EXT_3 1
+
+/**
+ * daxctl_dev_get_memory_tier() - the memory tier holding the device's node
+ *
+ * The id N of the tier devices/virtual/memory_tiering/memory_tierN whose
+ * node list holds the device's target node (kernel 6.1 and later). The
+ * kernel puts a node in a tier only while it has online memory: a
+ * memory-only node whose device's blocks are all offline is in none.
+ *
+ * Returns: the tier id (>= 0); -ENOENT when no tier holds the node,
+ * -EOPNOTSUPP when the kernel has no memory tiers, -ENXIO when the device
+ * has no target node, -EINVAL for a NULL @dev or a node list that cannot
+ * be parsed, another -errno when a node list cannot be read.
+ * Since: DAXCTL_EXT_3
+ */
+int daxctl_dev_get_memory_tier(struct daxctl_dev *dev);
+
 /* ---- Iteration helpers ---- */
 
 #define daxctl_region_foreach(ctx, region)                                    \
