@@ -220,6 +220,10 @@ int kmem_add_memory(struct sim_device *dev);
 void kmem_remove_memory(struct sim_device *dev);
 void memory_add_ram(int node, uint64_t start, uint64_t size);
 
+/* tier.c */
+void tiers_init(int dram, int kmem);
+void tiers_block_changed(struct sim_block *b, int delta);
+
 /* fault.c */
 int fault_check_write(struct vfs_node *node);
 int fault_check_probe(const char *driver, const char *device);
