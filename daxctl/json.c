@@ -164,6 +164,15 @@ static void add_memory(struct json_object *obj, struct daxctl_dev *dev,
 		add(obj, "movable", json_object_new_boolean(movable));
 }
 
+/* Only where the kernel has memory tiers and one of them holds the node. */
+static void add_memory_tier(struct json_object *obj, struct daxctl_dev *dev)
+{
+	int tier = daxctl_dev_get_memory_tier(dev);
+
+	if (tier >= 0)
+		add(obj, "memory_tier", json_object_new_int(tier));
+}
+
 static void add_mappings(struct json_object *obj, struct daxctl_dev *dev,
 			 struct json_opts *opts)
 {
@@ -210,8 +219,10 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 	system_ram = driver && strcmp(driver, "kmem") == 0;
 	add(obj, "mode",
 	    json_object_new_string(system_ram ? "system-ram" : "devdax"));
-	if (system_ram)
+	if (system_ram) {
 		add_memory(obj, dev, opts);
+		add_memory_tier(obj, dev);
+	}
 	if (!driver && !daxctl_dev_is_enabled(dev))
 		add(obj, "state", json_object_new_string("disabled"));
 	if (opts->mappings)
