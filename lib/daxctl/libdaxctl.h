@@ -761,6 +761,34 @@ int daxctl_region_is_dynamic(struct daxctl_region *region);
  */
 int daxctl_dev_get_memory_tier(struct daxctl_dev *dev);
 
+/**
+ * daxctl_load_driver() - make a dax driver available
+ * @ctx: the context
+ * @driver: a dax bus driver's name: "device_dax", "kmem", "fsdev_dax"...
+ *
+ * Loads the driver's module when the driver is not registered on the dax
+ * bus yet (never under a system root other than "/"; a dry run only says
+ * it would).
+ *
+ * Returns: 0 when the driver is there (or a dry run would load it),
+ * -ENODEV with the reason logged when it cannot be, -EINVAL for a NULL
+ * @ctx or an empty or invalid name. Since: DAXCTL_EXT_3
+ */
+int daxctl_load_driver(struct daxctl_ctx *ctx, const char *driver);
+
+/**
+ * daxctl_dev_enable_famfs() - bind the device to famfs's fsdev_dax
+ *
+ * famfs's dax driver (out of tree so far) serves the device to the famfs
+ * file system. Like daxctl_dev_enable_devdax(), for that driver.
+ *
+ * Returns: 0 (also when already bound to any driver; the driver holding it
+ * is logged at info level), -EOPNOTSUPP (class model), -ENODEV (no
+ * fsdev_dax driver), or the kernel's -errno; -ENXIO when the device is not
+ * bound afterwards. Since: DAXCTL_EXT_3
+ */
+int daxctl_dev_enable_famfs(struct daxctl_dev *dev);
+
 /* ---- Iteration helpers ---- */
 
 #define daxctl_region_foreach(ctx, region)                                    \
