@@ -194,6 +194,23 @@ static void add_mappings(struct json_object *obj, struct daxctl_dev *dev,
 	add(obj, "mappings", arr);
 }
 
+bool json_driver_known(const char *driver)
+{
+	return !driver || strcmp(driver, "device_dax") == 0 ||
+	       strcmp(driver, "kmem") == 0 || strcmp(driver, "fsdev_dax") == 0;
+}
+
+const char *json_dev_mode(const char *driver)
+{
+	if (!driver || strcmp(driver, "device_dax") == 0)
+		return "devdax";
+	if (strcmp(driver, "kmem") == 0)
+		return "system-ram";
+	if (strcmp(driver, "fsdev_dax") == 0)
+		return "famfs";
+	return "unknown";
+}
+
 struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 {
 	struct json_object *obj = json_object_new_object();
@@ -217,8 +234,9 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 	 */
 	driver = daxctl_dev_get_driver(dev);
 	system_ram = driver && strcmp(driver, "kmem") == 0;
-	add(obj, "mode",
-	    json_object_new_string(system_ram ? "system-ram" : "devdax"));
+	add(obj, "mode", json_object_new_string(json_dev_mode(driver)));
+	if (!json_driver_known(driver))
+		add(obj, "driver", json_object_new_string(driver));
 	if (system_ram) {
 		add_memory(obj, dev, opts);
 		add_memory_tier(obj, dev);
