@@ -32,6 +32,10 @@ daxsim_stop
 run "6.1, online" --sysroot "$(fixture kernel-6.1-hmem-numa-20-sysram)" list -d dax0.1
 run "6.1, offline" --sysroot "$(fixture kernel-6.1-hmem-numa-25-offline)" list -d dax0.1
 
+# the real 6.12, a CXL RAM region's device (node 1): the same
+run "6.12 CXL, online" --sysroot "$(fixture kernel-6.12-cxl-20-sysram)" list -d dax0.1
+run "6.12 CXL, offline" --sysroot "$(fixture kernel-6.12-cxl-25-offline)" list -d dax0.1
+
 # the tier ids come from the scenario when it gives them
 sed 's/"block_size": "128M",/&\n"tiers": { "dram": 1, "kmem": 3 },/' \
 	"$top_srcdir/test/daxsim/scenarios/tiers.json" > "$_tmp/ids.json"
