@@ -102,6 +102,10 @@ static int destroy_one(struct action *a, struct daxctl_dev *dev,
 				   daxctl_region_get_id(region));
 	if (bound)
 		snprintf(driver, sizeof(driver), "%s", bound);
+	if (*driver && !o->force && !json_driver_known(driver))
+		return action_fail(a, -ENXIO, ROLLBACK_NONE,
+				   "is active, held by %s (a driver daxctl does not know), specify --force for deletion",
+				   driver);
 	if (*driver && !o->force)
 		return action_fail(a, -ENXIO, ROLLBACK_NONE,
 				   "is active, specify --force for deletion");

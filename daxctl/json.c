@@ -169,6 +169,15 @@ static void add_memory(struct json_object *obj, struct daxctl_dev *dev,
 		add(obj, "memory_state", json_object_new_string(state));
 }
 
+/* Only where the kernel has memory tiers and one of them holds the node. */
+static void add_memory_tier(struct json_object *obj, struct daxctl_dev *dev)
+{
+	int tier = daxctl_dev_get_memory_tier(dev);
+
+	if (tier >= 0)
+		add(obj, "memory_tier", json_object_new_int(tier));
+}
+
 static void add_mappings(struct json_object *obj, struct daxctl_dev *dev,
 			 struct json_opts *opts)
 {
@@ -188,6 +197,23 @@ static void add_mappings(struct json_object *obj, struct daxctl_dev *dev,
 		json_object_array_add(arr, json_mapping(m, opts));
 	}
 	add(obj, "mappings", arr);
+}
+
+bool json_driver_known(const char *driver)
+{
+	return !driver || strcmp(driver, "device_dax") == 0 ||
+	       strcmp(driver, "kmem") == 0 || strcmp(driver, "fsdev_dax") == 0;
+}
+
+const char *json_dev_mode(const char *driver)
+{
+	if (!driver || strcmp(driver, "device_dax") == 0)
+		return "devdax";
+	if (strcmp(driver, "kmem") == 0)
+		return "system-ram";
+	if (strcmp(driver, "fsdev_dax") == 0)
+		return "famfs";
+	return "unknown";
 }
 
 struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
@@ -213,10 +239,13 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 	 */
 	driver = daxctl_dev_get_driver(dev);
 	system_ram = driver && strcmp(driver, "kmem") == 0;
-	add(obj, "mode",
-	    json_object_new_string(system_ram ? "system-ram" : "devdax"));
-	if (system_ram)
+	add(obj, "mode", json_object_new_string(json_dev_mode(driver)));
+	if (!json_driver_known(driver))
+		add(obj, "driver", json_object_new_string(driver));
+	if (system_ram) {
 		add_memory(obj, dev, opts);
+		add_memory_tier(obj, dev);
+	}
 	if (!driver && !daxctl_dev_is_enabled(dev))
 		add(obj, "state", json_object_new_string("disabled"));
 	if (opts->mappings)

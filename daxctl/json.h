@@ -27,6 +27,13 @@ struct json_opts {
 struct json_object *json_region(struct daxctl_region *region,
 				struct json_opts *opts);
 struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts);
+/*
+ * The "mode" of a device bound to @driver (NULL: none): devdax for
+ * device_dax or none, system-ram for kmem, famfs for fsdev_dax, else
+ * "unknown", and then list shows the driver's name as well.
+ */
+const char *json_dev_mode(const char *driver);
+bool json_driver_known(const char *driver);
 struct json_object *json_mapping(struct daxctl_mapping *mapping,
 				 struct json_opts *opts);
 

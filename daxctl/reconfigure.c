@@ -29,6 +29,7 @@ enum mode {
 	MODE_UNSET,
 	MODE_SYSTEM_RAM,
 	MODE_DEVDAX,
+	MODE_FAMFS,
 };
 
 struct reconfigure_opts {
@@ -312,6 +313,67 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 	return 0;
 }
 
+/*
+ * famfs mode: bind famfs's fsdev_dax. From devdax or disabled only: a
+ * system-ram device goes to devdax first (its memory must be offlined,
+ * which -m devdax does with its checks), and a device another driver
+ * holds is taken only with --force.
+ */
+static int to_famfs(struct action *a, struct daxctl_dev *dev,
+		    struct result *res)
+{
+	struct reconfigure_opts *o = a->priv;
+	const char *driver = daxctl_dev_get_driver(dev);
+	char old_driver[64] = "";
+	enum rollback rb;
+	int rc;
+
+	if (!driver && daxctl_dev_is_enabled(dev))
+		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
+				   "error: device model is dax-class: see daxctl-migrate-device-model(1)");
+	if (driver && strcmp(driver, "fsdev_dax") == 0) {
+		action_note(a, "already in famfs mode");
+		record_device(a, dev, res);
+		return 1;
+	}
+	if (driver && strcmp(driver, "kmem") == 0)
+		return action_fail(a, -EBUSY, ROLLBACK_NONE,
+				   "in system-ram mode: make it devdax first (reconfigure-device -m devdax %s)",
+				   daxctl_dev_get_devname(dev));
+	if (driver && strcmp(driver, "device_dax") != 0 && !o->force)
+		return action_fail(a, -EBUSY, ROLLBACK_NONE,
+				   "bound to %s: use --force to take it from that driver",
+				   driver);
+	if (!driver && daxctl_dev_get_size(dev) == 0)
+		return action_fail(a, -ENXIO, ROLLBACK_NONE,
+				   "cannot enable famfs mode: the device has size 0 (give it one with reconfigure-device -s)");
+	/* before the device leaves its driver */
+	rc = daxctl_load_driver(a->ctx, "fsdev_dax");
+	if (rc < 0)
+		return action_fail_libf(a, rc, ROLLBACK_NONE, NULL,
+					"famfs mode needs the dax driver fsdev_dax (famfs), which is not available");
+	if (driver) {
+		snprintf(old_driver, sizeof(old_driver), "%s", driver);
+		rc = daxctl_dev_disable(dev);
+		if (rc < 0)
+			return action_fail_lib(a, rc, ROLLBACK_NONE,
+					       "failed to disable");
+	}
+	rc = daxctl_dev_enable_famfs(dev);
+	if (rc < 0) {
+		rb = ROLLBACK_RESTORED;
+		if (rebind(dev, *old_driver ? old_driver : NULL) < 0) {
+			action_left(a, "left disabled: binding %s again is not possible here",
+				    old_driver);
+			rb = ROLLBACK_INCOMPLETE;
+		}
+		return action_fail_lib(a, rc, rb,
+				       "failed to enable famfs mode");
+	}
+	record_device(a, dev, res);
+	return 0;
+}
+
 static int resize(struct action *a, struct daxctl_dev *dev, struct result *res)
 {
 	struct reconfigure_opts *o = a->priv;
@@ -537,6 +599,8 @@ static int reconfigure_one(struct action *a, struct daxctl_dev *dev,
 		return to_system_ram(a, dev, res);
 	case MODE_DEVDAX:
 		return to_devdax(a, dev, res);
+	case MODE_FAMFS:
+		return to_famfs(a, dev, res);
 	default:
 		return resize(a, dev, res);
 	}
@@ -604,7 +668,7 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 		OPT_SIZE('a', "align", &o.align,
 			 "new alignment: 4k, 2m or 1g (disabled device)"),
 		OPT_STRING('m', "mode", &o.mode_name, "mode",
-			   "system-ram or devdax"),
+			   "system-ram, devdax or famfs"),
 		OPT_BOOLEAN('N', "no-online", &o.no_online,
 			    "system-ram: leave the memory offline"),
 		OPT_BOOLEAN(0, "no-movable", &o.no_movable,
@@ -652,8 +716,10 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 			o.mode = MODE_SYSTEM_RAM;
 		else if (strcmp(o.mode_name, "devdax") == 0)
 			o.mode = MODE_DEVDAX;
+		else if (strcmp(o.mode_name, "famfs") == 0)
+			o.mode = MODE_FAMFS;
 		else {
-			fprintf(stderr, "  Error: invalid mode '%s': expected system-ram or devdax\n",
+			fprintf(stderr, "  Error: invalid mode '%s': expected system-ram, devdax or famfs\n",
 				o.mode_name);
 			usage_with_options(usage, options);
 		}
@@ -668,6 +734,10 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 	}
 	if (o.mode == MODE_DEVDAX && o.no_online) {
 		fprintf(stderr, "  Error: --no-online is incompatible with --mode=devdax\n");
+		usage_with_options(usage, options);
+	}
+	if (o.mode == MODE_FAMFS && (o.no_online || o.no_movable)) {
+		fprintf(stderr, "  Error: --no-online and --no-movable are for --mode=system-ram, not famfs\n");
 		usage_with_options(usage, options);
 	}
 	a.prints_device = o.mode != MODE_UNSET;

@@ -263,6 +263,19 @@ DAXCTL_EXPORT int daxctl_dev_enable_ram(struct daxctl_dev *dev)
 	return dev_enable(dev, "kmem");
 }
 
+DAXCTL_EXPORT int daxctl_dev_enable_famfs(struct daxctl_dev *dev)
+{
+	return dev_enable(dev, "fsdev_dax");
+}
+
+DAXCTL_EXPORT int daxctl_load_driver(struct daxctl_ctx *ctx,
+				     const char *driver)
+{
+	if (!ctx || !driver || !*driver || strchr(driver, '/'))
+		return -EINVAL;
+	return dax_driver_load(ctx, driver);
+}
+
 DAXCTL_EXPORT int daxctl_dev_disable(struct daxctl_dev *dev)
 {
 	struct daxctl_ctx *ctx;

@@ -740,8 +740,8 @@ int daxctl_region_is_dynamic(struct daxctl_region *region);
 /*
  * ---- Extensions of this project (symbol node DAXCTL_EXT_3) ----
  *
- * Newer kernels' attributes; test for them with the DAXCTL_HAVE_EXT_3
- * macro.
+ * The dax ABI of kernels after 6.1; test for them with the
+ * DAXCTL_HAVE_EXT_3 macro.
  */
 #define DAXCTL_HAVE_EXT_3 1
 
@@ -763,6 +763,50 @@ int daxctl_region_is_dynamic(struct daxctl_region *region);
  * Since: DAXCTL_EXT_3
  */
 const char *daxctl_memory_get_state(struct daxctl_memory *mem);
+
+/**
+ * daxctl_dev_get_memory_tier() - the memory tier holding the device's node
+ *
+ * The id N of the tier devices/virtual/memory_tiering/memory_tierN whose
+ * node list holds the device's target node (kernel 6.1 and later). The
+ * kernel puts a node in a tier only while it has online memory: a
+ * memory-only node whose device's blocks are all offline is in none.
+ *
+ * Returns: the tier id (>= 0); -ENOENT when no tier holds the node,
+ * -EOPNOTSUPP when the kernel has no memory tiers, -ENXIO when the device
+ * has no target node, -EINVAL for a NULL @dev or a node list that cannot
+ * be parsed, another -errno when a node list cannot be read.
+ * Since: DAXCTL_EXT_3
+ */
+int daxctl_dev_get_memory_tier(struct daxctl_dev *dev);
+
+/**
+ * daxctl_load_driver() - make a dax driver available
+ * @ctx: the context
+ * @driver: a dax bus driver's name: "device_dax", "kmem", "fsdev_dax"...
+ *
+ * Loads the driver's module when the driver is not registered on the dax
+ * bus yet (never under a system root other than "/"; a dry run only says
+ * it would).
+ *
+ * Returns: 0 when the driver is there (or a dry run would load it),
+ * -ENODEV with the reason logged when it cannot be, -EINVAL for a NULL
+ * @ctx or an empty or invalid name. Since: DAXCTL_EXT_3
+ */
+int daxctl_load_driver(struct daxctl_ctx *ctx, const char *driver);
+
+/**
+ * daxctl_dev_enable_famfs() - bind the device to famfs's fsdev_dax
+ *
+ * famfs's dax driver (out of tree so far) serves the device to the famfs
+ * file system. Like daxctl_dev_enable_devdax(), for that driver.
+ *
+ * Returns: 0 (also when already bound to any driver; the driver holding it
+ * is logged at info level), -EOPNOTSUPP (class model), -ENODEV (no
+ * fsdev_dax driver), or the kernel's -errno; -ENXIO when the device is not
+ * bound afterwards. Since: DAXCTL_EXT_3
+ */
+int daxctl_dev_enable_famfs(struct daxctl_dev *dev);
 
 /* ---- Iteration helpers ---- */
 

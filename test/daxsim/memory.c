@@ -112,6 +112,7 @@ int block_set_online(struct sim_block *b, const char *how)
 	b->online = true;
 	b->zone = zone;
 	span_widen(b);
+	tiers_block_changed(b, 1);
 	return 0;
 }
 
@@ -128,6 +129,7 @@ int block_set_offline(struct sim_block *b)
 	b->zone = ZONE_NONE;
 	if (b->node >= 0 && b->node < MAX_NODES)
 		spans[b->node].dirty = true;
+	tiers_block_changed(b, -1);
 	return 0;
 }
 
@@ -378,6 +380,8 @@ struct sim_block *block_add(unsigned long index, int node,
 
 void block_remove(struct sim_block *b)
 {
+	if (b->online)
+		tiers_block_changed(b, -1);
 	vfs_remove(b->node_link);
 	vfs_remove(b->dir);
 	sim.blocks[b->index] = NULL;
@@ -411,6 +415,7 @@ void memory_add_ram(int node, uint64_t start, uint64_t size)
 		else if (b_start < DMA_END)
 			b->mixed_zones = true;
 		span_widen(b);
+		tiers_block_changed(b, 1);
 	}
 }
 

@@ -222,6 +222,10 @@ void memory_add_ram(int node, uint64_t start, uint64_t size);
 const char *dev_memory_state(struct sim_device *dev);
 void dev_state_add(struct sim_device *dev);
 
+/* tier.c */
+void tiers_init(int dram, int kmem);
+void tiers_block_changed(struct sim_block *b, int delta);
+
 /* fault.c */
 int fault_check_write(struct vfs_node *node);
 int fault_check_probe(const char *driver, const char *device);

@@ -147,7 +147,18 @@ static struct vfs_node *region_parent_dir(struct sim_region *r,
 			 "devices/platform/ACPI0017:00/root0/decoder0.0/region%d/dax_region%d",
 			 r->id, r->id);
 		dir = vfs_mkdir_p(sim.sys, path);
-		break;
+		/*
+		 * as the real 6.12 shows it (fixture kernel-6.12-cxl-20-sysram):
+		 * a cxl bus device of dax_cxl's driver, without numa_node
+		 */
+		mkconst(dir, "devtype", 0444, "cxl_dax_region");
+		mkconst(dir, "modalias", 0444, "cxl:t8");
+		if (!vfs_mklink_text(dir, "driver",
+				     "../../../../../../../bus/cxl/drivers/cxl_dax_region") ||
+		    !vfs_mklink_text(dir, "subsystem",
+				     "../../../../../../../bus/cxl"))
+			model_die("cannot create the links of %s", path);
+		return dir;
 	case REGION_NVDIMM:
 	case REGION_E820:
 		snprintf(path, sizeof(path), "devices/%s/ndbus0/region%d/%s",

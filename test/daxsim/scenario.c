@@ -115,11 +115,14 @@ static int errno_by_name(const char *name)
 
 static void load_memory(struct json_object *mem)
 {
-	struct json_object *ram, *nodes;
+	struct json_object *ram, *nodes, *tiers;
 	size_t i;
 
 	memory_init(get_num(mem, "block_size", 128ULL << 20, "memory"),
 		    get_str(mem, "auto_online_blocks", "offline"));
+	tiers = get(mem, "tiers");
+	tiers_init(tiers ? get_int(tiers, "dram", 4) : 4,
+		   tiers ? get_int(tiers, "kmem", 22) : 22);
 	nodes = get(mem, "nodes");
 	for (i = 0; nodes && i < json_object_array_length(nodes); i++)
 		memory_add_node(json_object_get_int(

@@ -83,10 +83,38 @@ static void test_inward_alignment(void)
 	daxctl_unref(ctx);
 }
 
+/* daxctl_dev_get_memory_tier() on recordings of the real 6.1 */
+static void test_tiers(void)
+{
+	struct daxctl_ctx *ctx = fixture_ctx("kernel-6.1-hmem-numa-20-sysram");
+
+	is_int(daxctl_dev_get_memory_tier(fixture_dev(ctx, "dax0.1")), 22,
+	       "tiers: memory-only node 1 online: memory_tier22");
+	is_int(daxctl_dev_get_memory_tier(NULL), -EINVAL, "tiers: NULL");
+	daxctl_unref(ctx);
+
+	ctx = fixture_ctx("kernel-6.1-hmem-numa-25-offline");
+	is_int(daxctl_dev_get_memory_tier(fixture_dev(ctx, "dax0.1")), -ENOENT,
+	       "tiers: node 1 offline: in no tier");
+	daxctl_unref(ctx);
+
+	ctx = fixture_ctx("hmem-20-system-ram-online");
+	is_int(daxctl_dev_get_memory_tier(fixture_dev(ctx, "dax0.1")),
+	       -EOPNOTSUPP, "tiers: a recording without memory_tiering");
+	is_int(daxctl_load_driver(ctx, "../kmem"), -EINVAL,
+	       "load_driver: a name with a slash");
+	is_int(daxctl_load_driver(ctx, "kmem"), 0,
+	       "load_driver: kmem is registered");
+	is_int(daxctl_load_driver(ctx, "fsdev_dax"), -ENODEV,
+	       "load_driver: no fsdev_dax, no module loading under a root");
+	daxctl_unref(ctx);
+}
+
 int main(void)
 {
 	test_online();
 	test_offline();
 	test_inward_alignment();
+	test_tiers();
 	return tap_done();
 }

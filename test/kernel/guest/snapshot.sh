@@ -165,6 +165,13 @@ walk_dir_and() { # dir subdir...
 		done
 	done
 
+	# --- memory tiers (sysfs-kernel-mm-memory-tiers): memory_tierN/nodelist
+	T=/sys/devices/virtual/memory_tiering
+	if [ -d "$T" ]; then
+		emit "$T"
+		walk "$T" 2
+	fi
+
 	# --- /proc facts
 	grep -iE 'dax|hmem|soft reserved|persistent|kmem' /proc/iomem | sed 's/^/I /'
 	echo "M MemTotal $(awk '/^MemTotal:/ {print $2 " " $3}' /proc/meminfo)"
