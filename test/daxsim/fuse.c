@@ -46,6 +46,41 @@ struct vfs_handle {
 
 static int (*store_hook)(struct vfs_node *node);
 
+/*
+ * Tests of interruptions (test/cli/signals.sh) need a write that takes a
+ * while, and to know when one has begun: DAXSIM_WRITE_DELAY_MS delays
+ * every write before it is handled (outside the model's lock, so readers
+ * go on), and DAXSIM_WRITE_LOG names a file that gets one line per write
+ * as it begins. Both are read once, when the tree is served.
+ */
+static unsigned int write_delay_ms;
+static FILE *write_log;
+
+static void write_knobs_init(void)
+{
+	const char *delay = getenv("DAXSIM_WRITE_DELAY_MS");
+	const char *log = getenv("DAXSIM_WRITE_LOG");
+
+	if (delay)
+		write_delay_ms = (unsigned int)strtoul(delay, NULL, 10);
+	if (log && *log) {
+		write_log = fopen(log, "a");
+		if (!write_log)
+			fprintf(stderr, "daxsim: %s: %s\n", log,
+				strerror(errno));
+		else
+			setvbuf(write_log, NULL, _IOLBF, 0);
+	}
+}
+
+static void write_knobs_apply(fuse_ino_t ino)
+{
+	if (write_log)
+		fprintf(write_log, "write %lu\n", (unsigned long)ino);
+	if (write_delay_ms)
+		usleep(write_delay_ms * 1000);
+}
+
 void vfs_set_store_hook(int (*hook)(struct vfs_node *node))
 {
 	store_hook = hook;
@@ -565,6 +600,7 @@ static void vfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	memcpy(copy, buf, size);
 	copy[size] = '\0';
 
+	write_knobs_apply(ino);
 	vfs_lock();
 	n = live_node(ino);
 	if (!n)
@@ -713,6 +749,7 @@ int vfs_serve(const char *mountpoint, bool foreground, bool debug)
 		goto out_session;
 	if (fuse_session_mount(se, mountpoint))
 		goto out_signals;
+	write_knobs_init();
 	if (fuse_daemonize(foreground))
 		goto out_unmount;
 
