@@ -53,6 +53,7 @@ static int (*store_hook)(struct vfs_node *node);
  * go on), and DAXSIM_WRITE_LOG names a file that gets one line per write
  * as it begins. Both are read once, when the tree is served.
  */
+static struct vfs_node *live_node(fuse_ino_t ino);
 static unsigned int write_delay_ms;
 static FILE *write_log;
 
@@ -73,10 +74,32 @@ static void write_knobs_init(void)
 	}
 }
 
-static void write_knobs_apply(fuse_ino_t ino)
+/* "path value" of a write, for the log: the path below the root. */
+static void log_write(fuse_ino_t ino, const char *value)
+{
+	const char *parts[64];
+	struct vfs_node *n;
+	char line[1024];
+	size_t used = 0;
+	int nr = 0;
+
+	vfs_lock();
+	n = live_node(ino);
+	for (; n && vfs_parent(n) && nr < 64; n = vfs_parent(n))
+		parts[nr++] = vfs_name(n);
+	while (nr-- > 0 && used < sizeof(line))
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 "%s%s", parts[nr], nr ? "/" : "");
+	vfs_unlock();
+	/* one call per line: writes of several threads do not mix */
+	fprintf(write_log, "%.*s %.*s\n", (int)used, line,
+		(int)strcspn(value, "\n"), value);
+}
+
+static void write_knobs_apply(fuse_ino_t ino, const char *value)
 {
 	if (write_log)
-		fprintf(write_log, "write %lu\n", (unsigned long)ino);
+		log_write(ino, value);
 	if (write_delay_ms)
 		usleep(write_delay_ms * 1000);
 }
@@ -600,7 +623,7 @@ static void vfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	memcpy(copy, buf, size);
 	copy[size] = '\0';
 
-	write_knobs_apply(ino);
+	write_knobs_apply(ino, copy);
 	vfs_lock();
 	n = live_node(ino);
 	if (!n)
