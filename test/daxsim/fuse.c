@@ -50,12 +50,15 @@ static int (*store_hook)(struct vfs_node *node);
  * Tests of interruptions (test/cli/signals.sh) need a write that takes a
  * while, and to know when one has begun: DAXSIM_WRITE_DELAY_MS delays
  * every write before it is handled (outside the model's lock, so readers
- * go on), and DAXSIM_WRITE_LOG names a file that gets one line per write
- * as it begins. Both are read once, when the tree is served.
+ * go on), DAXSIM_WRITE_LOG names a file that gets one line per write as
+ * it begins, and DAXSIM_WRITE_HOLD a file that holds writes back (see
+ * hold_write()). They are read once, when the tree is served.
  */
 static struct vfs_node *live_node(fuse_ino_t ino);
 static unsigned int write_delay_ms;
 static FILE *write_log;
+static const char *write_hold;
+static unsigned long writes_begun;
 
 static void write_knobs_init(void)
 {
@@ -64,6 +67,9 @@ static void write_knobs_init(void)
 
 	if (delay)
 		write_delay_ms = (unsigned int)strtoul(delay, NULL, 10);
+	write_hold = getenv("DAXSIM_WRITE_HOLD");
+	if (write_hold && !*write_hold)
+		write_hold = NULL;
 	if (log && *log) {
 		write_log = fopen(log, "a");
 		if (!write_log)
@@ -96,10 +102,37 @@ static void log_write(fuse_ino_t ino, const char *value)
 		(int)strcspn(value, "\n"), value);
 }
 
+/*
+ * While the hold file exists, the Nth write since the start (counting
+ * from 1) waits until the number in it is N or more: a test lets a run's
+ * writes through up to the one it wants to interrupt.
+ */
+static void hold_write(unsigned long nth)
+{
+	for (;;) {
+		FILE *f = fopen(write_hold, "r");
+		unsigned long budget;
+		int n;
+
+		if (!f)
+			return;
+		n = fscanf(f, "%lu", &budget);
+		fclose(f);
+		if (n == 1 && nth <= budget)
+			return;
+		usleep(5000);
+	}
+}
+
 static void write_knobs_apply(fuse_ino_t ino, const char *value)
 {
+	unsigned long nth = __atomic_add_fetch(&writes_begun, 1,
+					       __ATOMIC_SEQ_CST);
+
 	if (write_log)
 		log_write(ino, value);
+	if (write_hold)
+		hold_write(nth);
 	if (write_delay_ms)
 		usleep(write_delay_ms * 1000);
 }
