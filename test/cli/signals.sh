@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Interruptions, on the emulator with slowed writes (DAXSIM_WRITE_DELAY_MS)
-# so that a signal reliably lands during a write, sent once the emulator
-# logged the Nth write of the run (DAXSIM_WRITE_LOG):
+# Interruptions, on the emulator, which holds back the Nth write of a run
+# (DAXSIM_WRITE_HOLD) until the signal was sent, so that it lands during
+# that very write (DAXSIM_WRITE_LOG tells when it has begun):
 #
 # - SIGINT, SIGTERM, SIGHUP, SIGPIPE during every command that changes
 #   devices: the step under way finishes, reconfigure-device -m rolls
@@ -24,14 +24,13 @@
 
 require_prog jq
 
-delay=120
 mkdir -p "$_tmp/run" || _bail "cannot create $_tmp/run"
 DAXSIM_RUN_DIR=$_tmp/run
-DAXSIM_WRITE_DELAY_MS=$delay
 DAXSIM_WRITE_LOG=$_tmp/writes
-export DAXSIM_RUN_DIR DAXSIM_WRITE_DELAY_MS DAXSIM_WRITE_LOG
+DAXSIM_WRITE_HOLD=$_tmp/hold
+export DAXSIM_RUN_DIR DAXSIM_WRITE_LOG DAXSIM_WRITE_HOLD
 daxsim_start lifecycle
-unset DAXSIM_RUN_DIR DAXSIM_WRITE_DELAY_MS DAXSIM_WRITE_LOG
+unset DAXSIM_RUN_DIR DAXSIM_WRITE_LOG DAXSIM_WRITE_HOLD
 DAXCTL_SYSROOT=$SIM
 export DAXCTL_SYSROOT
 records=$_tmp/run/daxctl
@@ -45,26 +44,34 @@ state() {
 		(.size | tostring), (.interrupted // "-")] | join(" ")'
 }
 
-# interrupt SIG N ARGS...: run daxctl ARGS, send SIG as its Nth write
-# begins; $status is its exit status, its output in $_tmp/out, $_tmp/err.
+# interrupt SIG N ARGS...: run daxctl ARGS with its Nth write held back
+# by the emulator, send SIG once that write has begun, then let it go;
+# $status is its exit status, its output in $_tmp/out, $_tmp/err.
 # A background job of a script starts with SIGINT ignored: env resets it.
 interrupt() {
 	_sig=$1
 	_n=$2
 	shift 2
-	: > "$_tmp/writes"
+	_base=$(wc -l < "$_tmp/writes")
+	echo $((_base + _n - 1)) > "$_tmp/hold"
 	env --default-signal "$DAXCTL" "$@" > "$_tmp/out" 2> "$_tmp/err" &
 	_pid=$!
-	_i=0
-	while [ "$(wc -l < "$_tmp/writes")" -lt "$_n" ] && [ $_i -lt 500 ]; do
-		sleep 0.01
-		_i=$((_i + 1))
-	done
+	wait_writes $((_base + _n))
 	kill -s "$_sig" "$_pid"
+	rm -f "$_tmp/hold"
 	# a killed writer dies once its write is done, as on a kernel (the
 	# FUSE request is in the emulator's hands by then)
 	wait "$_pid"
 	status=$?
+}
+
+# wait until the emulator has seen N writes in all (at most 10 s)
+wait_writes() {
+	_i=0
+	while [ "$(wc -l < "$_tmp/writes")" -lt "$1" ] && [ $_i -lt 1000 ]; do
+		sleep 0.01
+		_i=$((_i + 1))
+	done
 }
 
 no_record() {
@@ -165,19 +172,17 @@ expect "two devices: the first rolled back" 143 dax0.2 \
 tap_result $? "each reported: dax0.0 restored, dax0.2 unchanged"
 
 # a signal ignored by whoever started daxctl (nohup) stays ignored
-: > "$_tmp/writes"
+base=$(wc -l < "$_tmp/writes")
+echo "$base" > "$_tmp/hold"
 (
 	trap '' HUP
 	exec "$DAXCTL" reconfigure-device -N -m system-ram dax0.2 \
 		> "$_tmp/out" 2> "$_tmp/err"
 ) &
 pid=$!
-i=0
-while [ ! -s "$_tmp/writes" ] && [ $i -lt 500 ]; do
-	sleep 0.01
-	i=$((i + 1))
-done
+wait_writes $((base + 1))
 kill -s HUP "$pid"
+rm -f "$_tmp/hold"
 wait "$pid"
 status=$?
 expect "an ignored SIGHUP changes nothing: the run completes, exit 0" 0 \
