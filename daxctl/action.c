@@ -560,6 +560,11 @@ static int run_one(struct action *a, struct daxctl_dev *dev,
 	rc = intent_resolve(a, dev);
 	if (rc < 0)
 		return rc;
+	/* what a killed run left is resolved: that much is done */
+	if (interrupted)
+		return action_fail(a, -EINTR, ROLLBACK_NONE,
+				   "not started: interrupted by %s",
+				   signal_name(interrupted));
 	rc = intent_begin(a, dev);
 	if (rc < 0)
 		return action_fail(a, rc, ROLLBACK_NONE,
