@@ -13,9 +13,9 @@
 #
 # After every run that was not killed, the devices it worked on must be
 # in a valid state (devdax, or system-ram with all or none of its memory
-# online; a created device sized and enabled, or gone or empty), unless
-# the run reported where a failed undo left it; a killed run's device is
-# put right by the next run. At the end every device must be valid and
+# online; a created device sized and enabled, or gone or empty, or as it
+# was before the run), unless the run reported where a failed undo left
+# it; a killed run's device is put right by the next run. At the end every device must be valid and
 # no intent record left. The figures are printed (cycles, faults, kills,
 # signals, lists, inconsistencies).
 
@@ -30,7 +30,7 @@ echo "# soak: $seconds s, seed $seed"
 
 # faults: ETIMEDOUT (a code nothing else produces here) at random writes,
 # spread over about as many writes as the run makes
-awk -v seed="$seed" -v span="$((seconds * 8))" 'BEGIN {
+awk -v seed="$seed" -v span="$((seconds * 2 + 10))" 'BEGIN {
 	srand(seed)
 	globs[0] = "sys/devices/system/memory/memory*/state"
 	globs[1] = "sys/bus/dax/drivers/*/bind"
@@ -149,8 +149,12 @@ create_worker() {
 		_n=$((_n + 1))
 		devs=$(extra_devs)
 		sized=
+		before=
 		for d in $devs; do
-			[ "$(dev_state "$d")" = idle ] || sized="$sized $d"
+			s=$(dev_state "$d")
+			[ "$s" = idle ] && continue
+			sized="$sized $d"
+			before="$before|$d=$s|"
 		done
 		if [ -z "$sized" ]; then
 			set -- create-device -s 128M -r 0
@@ -168,10 +172,12 @@ create_worker() {
 			esac
 			# killed before: the next run on it puts it right
 			case $s in *+) continue ;; esac
+			# as it was before the run (a failure undone)
+			case $before in *"|$d=$s|"*) continue ;; esac
 			if grep -q "left " "$_tmp/create.err"; then
 				left=$((left + 1))
 			else
-				echo "# $d after $1 ($how, exit $status): $s"
+				echo "# $d after $1 ($how, exit $status): $s (before:${before:- none})"
 				sed 's/^/#   /' "$_tmp/create.err"
 				bad=$((bad + 1))
 			fi
@@ -209,20 +215,21 @@ read -r ccycles ckills cfaults cleft cbad < "$_tmp/create.figures"
 read -r lists lbad < "$_tmp/list.figures"
 
 # the end: one more run on every device resolves what a kill left (again
-# when a fault, which fires once, failed it)
-thrice() {
-	"$@" > /dev/null 2>&1 || "$@" > /dev/null 2>&1 || "$@" > /dev/null 2>&1
+# when a fault failed it: each fires once, but several may in a row)
+retry() {
+	_i=0
+	until "$@" > /dev/null 2>&1 || [ $_i = 10 ]; do _i=$((_i + 1)); done
 }
-thrice "$DAXCTL" reconfigure-device -f -m devdax dax0.0
+retry "$DAXCTL" reconfigure-device -f -m devdax dax0.0
 for d in $(extra_devs); do
-	thrice "$DAXCTL" destroy-device -f "$d"
+	retry "$DAXCTL" destroy-device -f "$d"
 done
 final=0
 for d in dax0.0 dax0.1 $(extra_devs); do
 	s=$(dev_state "$d")
 	case $d/$s in
 	dax0.0/devdax | "dax0.0/system-ram 4/4" | "dax0.0/system-ram 0/4") ;;
-	"dax0.1/system-ram 2/2" | */idle | */gone) ;;
+	"dax0.1/system-ram 2/2" | */devdax | */idle | */gone) ;;
 	*) echo "# at the end: $d: $s"; final=$((final + 1)) ;;
 	esac
 done
