@@ -8,6 +8,7 @@
  * daxctl").
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #include "daxctl/action.h"
 #include "daxctl/filter.h"
+#include "daxctl/intent.h"
 #include "daxctl/lock.h"
 
 const char *plural(int n, const char *one, const char *many)
@@ -91,6 +93,85 @@ static void dry_run_report(struct daxctl_ctx *ctx, const char *path,
 	json_object_array_add(res->writes, w);
 }
 
+static volatile sig_atomic_t interrupted;
+static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+
+static void on_signal(int signo)
+{
+	/* the first one counts; the rest add nothing */
+	if (!interrupted)
+		interrupted = signo;
+}
+
+/*
+ * SA_RESTART: a step the signal arrives in is not cut short (a sysfs
+ * write or a read of the device's state comes back whole); the flag is
+ * looked at between steps.
+ */
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal,
+				.sa_flags = SA_RESTART };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		sigaddset(&sa.sa_mask, caught[i]);
+	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
+		struct sigaction old;
+
+		/* ignored by whoever started us (nohup): stays ignored */
+		if (sigaction(caught[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(caught[i], &sa, NULL);
+	}
+}
+
+int action_interrupted(void)
+{
+	return interrupted;
+}
+
+static const char *signal_name(int signo)
+{
+	static char buf[32];
+	const char *abbrev = sigabbrev_np(signo);
+
+	if (abbrev)
+		snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+	else
+		snprintf(buf, sizeof(buf), "signal %d", signo);
+	return buf;
+}
+
+int action_fail_interrupted(struct action *a, enum rollback rb)
+{
+	return action_fail(a, -EINTR, rb, "interrupted by %s%s",
+			   signal_name(interrupted),
+			   rb == ROLLBACK_RESTORED ? ": rolled back" : "");
+}
+
+/* Die of the signal that interrupted the run, now that it is reported. */
+static void exit_if_interrupted(const char *cmd)
+{
+	int signo = interrupted;
+	sigset_t set;
+
+	if (!signo)
+		return;
+	fprintf(stderr, "%s: interrupted by %s\n", cmd, signal_name(signo));
+	fflush(stdout);
+	fflush(stderr);
+	signal(signo, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, signo);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(signo);
+	/* not reached unless the signal is ignored by our parent's choice */
+	_exit(128 + signo);
+}
+
 int action_lock(struct action *a, struct daxctl_ctx *ctx)
 {
 	int rc;
@@ -99,10 +180,17 @@ int action_lock(struct action *a, struct daxctl_ctx *ctx)
 	if (a->opts->dry_run)
 		return 0;
 	rc = mutation_lock(ctx, a->cmd);
-	if (rc < 0)
+	if (rc < 0) {
 		fprintf(stderr, "%s: cannot lock out other daxctl runs: %s\n",
 			a->cmd, strerror(-rc));
-	return rc;
+		return rc;
+	}
+	/*
+	 * Interrupted while waiting, nothing was changed: the default
+	 * action is right. From here on a signal waits for a step boundary.
+	 */
+	catch_signals();
+	return intent_open(ctx, a->cmd);
 }
 
 void action_begin(struct action *a, struct daxctl_ctx *ctx)
@@ -420,6 +508,7 @@ int action_finish(struct action *a)
 		a->opts->dry_run ? " (dry run: nothing was changed)" : "");
 	if (rc < 0)
 		fprintf(stderr, "%s: %s\n", a->failed, strerror(-rc));
+	exit_if_interrupted(a->cmd);
 	return rc;
 }
 
@@ -450,6 +539,40 @@ static void no_match(struct action *a, const char *arg)
 			a->cmd, arg, a->opts->region);
 	else
 		fprintf(stderr, "%s: no device matches '%s'\n", a->cmd, arg);
+}
+
+/*
+ * One device: resolve what a killed run left, record the intent, run the
+ * command's step, drop the record. A device reached after an interruption
+ * is not started.
+ */
+static int run_one(struct action *a, struct daxctl_dev *dev,
+		   struct result *res)
+{
+	int rc;
+
+	if (interrupted)
+		return action_fail(a, -EINTR, ROLLBACK_NONE,
+				   "not started: interrupted by %s",
+				   signal_name(interrupted));
+	if (a->opts->dry_run)
+		return a->run(a, dev, res);
+	rc = intent_resolve(a, dev);
+	if (rc < 0)
+		return rc;
+	/* what a killed run left is resolved: that much is done */
+	if (interrupted)
+		return action_fail(a, -EINTR, ROLLBACK_NONE,
+				   "not started: interrupted by %s",
+				   signal_name(interrupted));
+	rc = intent_begin(a, dev);
+	if (rc < 0)
+		return action_fail(a, rc, ROLLBACK_NONE,
+				   "cannot write its intent record: %s",
+				   strerror(-rc));
+	rc = a->run(a, dev, res);
+	intent_end(dev);
+	return rc;
 }
 
 int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
@@ -534,7 +657,7 @@ int action_run_devices(struct action *a, struct daxctl_ctx *ctx, int argc,
 			return -ENOMEM;
 		}
 		res->named = by_name[i];
-		rc = a->run(a, dev, res);
+		rc = run_one(a, dev, res);
 		if (rc < 0) {
 			if (res->outcome != OUTCOME_FAILED)
 				action_fail(a, rc, ROLLBACK_NONE, "%s",

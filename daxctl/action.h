@@ -165,6 +165,20 @@ const char *action_lib_error(struct action *a);
 /* Whether the library said it could not undo a change (LOG_CRIT). */
 bool action_lib_incomplete(struct action *a);
 
+/*
+ * Interruptions. From the moment a run holds the lock (action_lock()),
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE only set a flag: the step under way
+ * finishes, the command rolls the device back at its next step boundary
+ * (or finishes a change whose last step was under way), the devices not
+ * started yet are reported failed (EINTR), and action_finish() ends the
+ * process by that same signal after the report, so that its parent sees
+ * it die of the signal (a shell: status 128 + its number).
+ */
+/* The signal that arrived, or 0. */
+int action_interrupted(void);
+/* action_fail() for an interruption, with where the device was left. */
+int action_fail_interrupted(struct action *a, enum rollback rb);
+
 /* Reject an invalid -r value: usage error, exit 129. */
 void action_check_region(const char *region, const char * const *usage,
 			 const struct option *options);

@@ -21,6 +21,7 @@
 #include "daxctl/builtin.h"
 #include "daxctl/filter.h"
 #include "daxctl/input.h"
+#include "daxctl/intent.h"
 #include "daxctl/size-option.h"
 
 struct create_opts {
@@ -36,6 +37,7 @@ static enum rollback undo_create(struct action *a, struct daxctl_region *region,
 {
 	int rc = 0;
 
+	intent_end(dev);
 	if (daxctl_dev_is_enabled(dev))
 		rc = daxctl_dev_disable(dev);
 	if (rc == 0 && daxctl_dev_get_size(dev))
@@ -82,6 +84,9 @@ static int create_in(struct action *a, struct daxctl_region *region)
 	res = action_result_new(a, name, id);
 	if (!res)
 		return -ENOMEM;
+	if (action_interrupted())
+		return action_fail(a, -EINTR, ROLLBACK_NONE,
+				   "not started: interrupted");
 	avail = daxctl_region_get_available_size(region);
 	size = o->have_layout ? o->layout.size :
 	       o->size.set ? o->size.value : avail;
@@ -111,6 +116,21 @@ static int create_in(struct action *a, struct daxctl_region *region)
 	snprintf(res->name, sizeof(res->name), "%s",
 		 daxctl_dev_get_devname(dev));
 	action_verbose(a, "%s", created ? "created" : "using the region's seed");
+	/*
+	 * The record is of the empty device: a killed run leaves one,
+	 * which the next run of a command on it takes back to empty (a
+	 * new empty device that was never recorded is a seed, as the
+	 * kernel keeps one anyway).
+	 */
+	if (!daxctl_get_dry_run(a->ctx)) {
+		rc = intent_begin(a, dev);
+		if (rc < 0) {
+			rb = undo_create(a, region, dev, created);
+			return action_fail(a, rc, rb,
+					   "cannot write its intent record: %s",
+					   strerror(-rc));
+		}
+	}
 
 	if (o->align.set || o->have_layout) {
 		unsigned long align = (unsigned long)(o->align.set ?
@@ -139,6 +159,7 @@ static int create_in(struct action *a, struct daxctl_region *region)
 		rb = undo_create(a, region, dev, created);
 		return action_fail_lib(a, rc, rb, "failed to enable");
 	}
+	intent_end(dev);
 	if (!daxctl_get_dry_run(a->ctx))
 		res->device = json_dev(dev, &a->json);
 	res->outcome = OUTCOME_CHANGED;

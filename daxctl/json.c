@@ -221,6 +221,7 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 	struct json_object *obj = json_object_new_object();
 	const char *driver;
 	bool system_ram;
+	char cmd[64];
 	int node;
 
 	if (!obj)
@@ -248,6 +249,11 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 	}
 	if (!driver && !daxctl_dev_is_enabled(dev))
 		add(obj, "state", json_object_new_string("disabled"));
+	/* a project extension, only for a device a killed run left */
+	if (opts->interrupted &&
+	    opts->interrupted(opts->root, daxctl_dev_get_devname(dev), cmd,
+			      sizeof(cmd)))
+		add(obj, "interrupted", json_object_new_string(cmd));
 	if (opts->mappings)
 		add_mappings(obj, dev, opts);
 	return obj;

@@ -22,6 +22,9 @@ struct json_opts {
 	bool human;		/* -u: sizes as "1.00 GiB (1.07 GB)", hex */
 	bool mappings;		/* -M */
 	unsigned int hidden;	/* enum json_hidden, filled in */
+	/* list: the command a killed run left a device to (intent.h) */
+	const char *(*interrupted)(const char *root, const char *devname,
+				   char *buf, size_t len);
 };
 
 struct json_object *json_region(struct daxctl_region *region,

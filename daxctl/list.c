@@ -11,6 +11,7 @@
 
 #include "daxctl/builtin.h"
 #include "daxctl/filter.h"
+#include "daxctl/intent.h"
 #include "daxctl/json.h"
 #include "daxctl/list.h"
 #include "daxctl/parse-options.h"
@@ -76,7 +77,8 @@ static void note_no_match(const struct list_params *p)
 
 static int list_run(struct daxctl_ctx *ctx, struct list_params *p)
 {
-	struct json_opts opts = { .human = p->human, .mappings = p->mappings };
+	struct json_opts opts = { .human = p->human, .mappings = p->mappings,
+				  .interrupted = intent_pending };
 	struct daxctl_region *region;
 	struct json_object *top;
 	int rc;

@@ -152,6 +152,15 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 			return action_fail_lib(a, rc, ROLLBACK_NONE,
 					       "failed to disable");
 	}
+	if (action_interrupted()) {
+		rb = ROLLBACK_RESTORED;
+		if (rebind(dev, *old_driver ? old_driver : NULL) < 0) {
+			action_left(a, "left disabled: binding %s again failed",
+				    old_driver);
+			rb = ROLLBACK_INCOMPLETE;
+		}
+		return action_fail_interrupted(a, rb);
+	}
 	rc = daxctl_dev_enable_ram(dev);
 	if (rc < 0) {
 		rb = ROLLBACK_RESTORED;
@@ -167,6 +176,9 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 		record_device(a, dev, res);
 		return 0;
 	}
+	if (action_interrupted())
+		return action_fail_interrupted(a,
+			undo_system_ram(a, dev, *old_driver ? old_driver : NULL));
 	mem = daxctl_dev_get_memory(dev);
 	total = mem ? daxctl_memory_num_sections(mem) : -ENXIO;
 	rc = total < 0 ? total :
@@ -177,6 +189,7 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 		return action_fail_lib(a, rc, rb,
 				       "failed to online memory");
 	}
+	/* the onlining was the last step: the change is finished */
 	if (rc < total)
 		action_note(a, "%d of %d memory blocks were onlined by another agent first (kernel policy or udev rule)",
 			    total - rc, total);
@@ -282,6 +295,10 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 			}
 		}
 	}
+	if (action_interrupted() && offlined > 0)
+		return action_fail_interrupted(a,
+			undo_devdax(a, dev, false, offlined, online == total,
+				    movable));
 	if (driver) {
 		snprintf(old_driver, sizeof(old_driver), "%s", driver);
 		rc = daxctl_dev_disable(dev);
@@ -293,6 +310,19 @@ static int to_devdax(struct action *a, struct daxctl_dev *dev,
 			return action_fail_lib(a, rc, rb,
 					       "failed to disable");
 		}
+	}
+	if (action_interrupted() && *old_driver) {
+		if (strcmp(old_driver, "kmem") == 0) {
+			rb = undo_devdax(a, dev, true, offlined,
+					 online == total, movable);
+		} else if (rebind(dev, old_driver) < 0) {
+			action_left(a, "left disabled: binding %s again is not possible here",
+				    old_driver);
+			rb = ROLLBACK_INCOMPLETE;
+		} else {
+			rb = ROLLBACK_RESTORED;
+		}
+		return action_fail_interrupted(a, rb);
 	}
 	rc = daxctl_dev_enable_devdax(dev);
 	if (rc < 0) {

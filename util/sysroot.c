@@ -10,6 +10,7 @@ static const char *const mountpoints[] = {
 	[SYSROOT_SYSFS] = "/sys",
 	[SYSROOT_PROCFS] = "/proc",
 	[SYSROOT_DEVFS] = "/dev",
+	[SYSROOT_RUN] = "/run",
 };
 
 const char *sysroot_from_env(void)

@@ -15,6 +15,7 @@ enum sysroot_fs {
 	SYSROOT_SYSFS,	/* sysfs */
 	SYSROOT_PROCFS,	/* procfs */
 	SYSROOT_DEVFS,	/* devtmpfs */
+	SYSROOT_RUN,	/* the run-time state directory (a tmpfs) */
 };
 
 /*

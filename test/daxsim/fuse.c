@@ -46,6 +46,97 @@ struct vfs_handle {
 
 static int (*store_hook)(struct vfs_node *node);
 
+/*
+ * Tests of interruptions (test/cli/signals.sh) need a write that takes a
+ * while, and to know when one has begun: DAXSIM_WRITE_DELAY_MS delays
+ * every write before it is handled (outside the model's lock, so readers
+ * go on), DAXSIM_WRITE_LOG names a file that gets one line per write as
+ * it begins, and DAXSIM_WRITE_HOLD a file that holds writes back (see
+ * hold_write()). They are read once, when the tree is served.
+ */
+static struct vfs_node *live_node(fuse_ino_t ino);
+static unsigned int write_delay_ms;
+static FILE *write_log;
+static const char *write_hold;
+static unsigned long writes_begun;
+
+static void write_knobs_init(void)
+{
+	const char *delay = getenv("DAXSIM_WRITE_DELAY_MS");
+	const char *log = getenv("DAXSIM_WRITE_LOG");
+
+	if (delay)
+		write_delay_ms = (unsigned int)strtoul(delay, NULL, 10);
+	write_hold = getenv("DAXSIM_WRITE_HOLD");
+	if (write_hold && !*write_hold)
+		write_hold = NULL;
+	if (log && *log) {
+		write_log = fopen(log, "a");
+		if (!write_log)
+			fprintf(stderr, "daxsim: %s: %s\n", log,
+				strerror(errno));
+		else
+			setvbuf(write_log, NULL, _IOLBF, 0);
+	}
+}
+
+/* "path value" of a write, for the log: the path below the root. */
+static void log_write(fuse_ino_t ino, const char *value)
+{
+	const char *parts[64];
+	struct vfs_node *n;
+	char line[1024];
+	size_t used = 0;
+	int nr = 0;
+
+	vfs_lock();
+	n = live_node(ino);
+	for (; n && vfs_parent(n) && nr < 64; n = vfs_parent(n))
+		parts[nr++] = vfs_name(n);
+	while (nr-- > 0 && used < sizeof(line))
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 "%s%s", parts[nr], nr ? "/" : "");
+	vfs_unlock();
+	/* one call per line: writes of several threads do not mix */
+	fprintf(write_log, "%.*s %.*s\n", (int)used, line,
+		(int)strcspn(value, "\n"), value);
+}
+
+/*
+ * While the hold file exists, the Nth write since the start (counting
+ * from 1) waits until the number in it is N or more: a test lets a run's
+ * writes through up to the one it wants to interrupt.
+ */
+static void hold_write(unsigned long nth)
+{
+	for (;;) {
+		FILE *f = fopen(write_hold, "r");
+		unsigned long budget;
+		int n;
+
+		if (!f)
+			return;
+		n = fscanf(f, "%lu", &budget);
+		fclose(f);
+		if (n == 1 && nth <= budget)
+			return;
+		usleep(5000);
+	}
+}
+
+static void write_knobs_apply(fuse_ino_t ino, const char *value)
+{
+	unsigned long nth = __atomic_add_fetch(&writes_begun, 1,
+					       __ATOMIC_SEQ_CST);
+
+	if (write_log)
+		log_write(ino, value);
+	if (write_hold)
+		hold_write(nth);
+	if (write_delay_ms)
+		usleep(write_delay_ms * 1000);
+}
+
 void vfs_set_store_hook(int (*hook)(struct vfs_node *node))
 {
 	store_hook = hook;
@@ -565,6 +656,7 @@ static void vfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	memcpy(copy, buf, size);
 	copy[size] = '\0';
 
+	write_knobs_apply(ino, copy);
 	vfs_lock();
 	n = live_node(ino);
 	if (!n)
@@ -713,6 +805,7 @@ int vfs_serve(const char *mountpoint, bool foreground, bool debug)
 		goto out_session;
 	if (fuse_session_mount(se, mountpoint))
 		goto out_signals;
+	write_knobs_init();
 	if (fuse_daemonize(foreground))
 		goto out_unmount;
 
