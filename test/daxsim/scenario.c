@@ -120,6 +120,8 @@ static void load_memory(struct json_object *mem)
 
 	memory_init(get_num(mem, "block_size", 128ULL << 20, "memory"),
 		    get_str(mem, "auto_online_blocks", "offline"));
+	memory_set_memmap_param(get(mem, "memmap_on_memory") &&
+				json_object_get_boolean(get(mem, "memmap_on_memory")));
 	nodes = get(mem, "nodes");
 	for (i = 0; nodes && i < json_object_array_length(nodes); i++)
 		memory_add_node(json_object_get_int(
