@@ -190,7 +190,7 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 	struct json_object *obj = json_object_new_object();
 	const char *driver;
 	bool system_ram;
-	int node;
+	int node, mom;
 
 	if (!obj)
 		return NULL;
@@ -214,6 +214,10 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 		add_memory(obj, dev, opts);
 	if (!driver && !daxctl_dev_is_enabled(dev))
 		add(obj, "state", json_object_new_string("disabled"));
+	/* Linux 6.8 and later only: absent, as in ndctl's daxctl, before */
+	mom = daxctl_dev_get_memmap_on_memory(dev);
+	if (mom >= 0)
+		add(obj, "memmap_on_memory", json_object_new_boolean(mom));
 	if (opts->mappings)
 		add_mappings(obj, dev, opts);
 	return obj;

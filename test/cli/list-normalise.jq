@@ -2,11 +2,14 @@
 # undoing only the documented differences: the output is always an array
 # (the reference prints a bare object for -u with one element), regions and
 # devices come by id, mappings by page_offset (the reference uses reverse
-# directory order). Key order, types and formats are left alone.
+# directory order), and drops the keys this project adds where the kernel
+# has more than the reference shows (README, "Differences from ndctl's
+# daxctl"): memmap_on_memory. Key order, types and formats are left alone.
 def devkey: .chardev | ltrimstr("dax") | split(".") | map(tonumber);
 def num: if type == "number" then . else ltrimstr("0x") | ascii_downcase
   | explode | reduce .[] as $c (0; . * 16 + ($c - (if $c >= 97 then 87 else 48 end))) end;
-def dev: if has("mappings") then .mappings |= sort_by(.page_offset | num) else . end;
+def dev: del(.memmap_on_memory)
+  | if has("mappings") then .mappings |= sort_by(.page_offset | num) else . end;
 (if type == "array" then . else [.] end)
 | map(if has("devices") then .devices |= (map(dev) | sort_by(devkey)) else dev end)
 | if length > 0 and (.[0] | has("chardev")) then sort_by(devkey)
