@@ -36,6 +36,7 @@ static const char * const key_names[CONFIG_NR_KEYS] = {
 	[CONFIG_MODE] = "mode",
 	[CONFIG_ONLINE] = "online",
 	[CONFIG_MOVABLE] = "movable",
+	[CONFIG_MEMMAP_ON_MEMORY] = "memmap_on_memory",
 };
 
 const char *config_key_name(enum config_key key)
@@ -263,6 +264,7 @@ static bool parse_value(struct parser *p, enum config_key key,
 		return false;
 	case CONFIG_ONLINE:
 	case CONFIG_MOVABLE:
+	case CONFIG_MEMMAP_ON_MEMORY:
 		if (parse_flag(text, &v->flag))
 			return true;
 		parse_error(p, "invalid %s '%s': expected true or false (yes/no, on/off, 1/0; read by the first letter)",
@@ -465,7 +467,7 @@ static void parse_key(struct parser *p, const char *start, const char *end)
 	lower(key);
 	k = key_lookup(key);
 	if (k < 0) {
-		parse_error(p, "unknown key '%s' (known: nvdimm.uuid, region.path, region.id, device, resource, target_node, mode, online, movable)",
+		parse_error(p, "unknown key '%s' (known: nvdimm.uuid, region.path, region.id, device, resource, target_node, mode, online, movable, memmap_on_memory)",
 			    key);
 		goto out;
 	}
@@ -580,7 +582,7 @@ int config_check(struct config *cfg)
 				   s->file, s->line, SECTION_TYPE, s->name);
 			errors++;
 		}
-		for (k = CONFIG_ONLINE; devdax && k <= CONFIG_MOVABLE; k++) {
+		for (k = CONFIG_ONLINE; devdax && k <= CONFIG_MEMMAP_ON_MEMORY; k++) {
 			if (!s->values[k].set)
 				continue;
 			config_log(cfg, "%s:%d: '%s' is only for mode = system-ram, and [%s %s] has mode = devdax",

@@ -28,6 +28,7 @@ enum config_key {
 	CONFIG_MODE = CONFIG_NR_MATCH_KEYS,
 	CONFIG_ONLINE,
 	CONFIG_MOVABLE,
+	CONFIG_MEMMAP_ON_MEMORY,
 	CONFIG_NR_KEYS,
 };
 
@@ -89,8 +90,8 @@ void config_parse_buffer(struct config *cfg, const char *name,
 			 const char *buf, size_t len);
 
 /*
- * The checks that need every file: a section with no match key, online or
- * movable with mode devdax. Returns 0 or -EINVAL.
+ * The checks that need every file: a section with no match key, online,
+ * movable or memmap_on_memory with mode devdax. Returns 0 or -EINVAL.
  */
 int config_check(struct config *cfg);
 

@@ -222,7 +222,7 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 	const char *driver;
 	bool system_ram;
 	char cmd[64];
-	int node;
+	int node, mom;
 
 	if (!obj)
 		return NULL;
@@ -254,6 +254,10 @@ struct json_object *json_dev(struct daxctl_dev *dev, struct json_opts *opts)
 	    opts->interrupted(opts->root, daxctl_dev_get_devname(dev), cmd,
 			      sizeof(cmd)))
 		add(obj, "interrupted", json_object_new_string(cmd));
+	/* Linux 6.8 and later only: absent, as in ndctl's daxctl, before */
+	mom = daxctl_dev_get_memmap_on_memory(dev);
+	if (mom >= 0)
+		add(obj, "memmap_on_memory", json_object_new_boolean(mom));
 	if (opts->mappings)
 		add_mappings(obj, dev, opts);
 	return obj;

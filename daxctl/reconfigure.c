@@ -38,6 +38,7 @@ struct reconfigure_opts {
 	enum mode mode;
 	int no_online;
 	int no_movable;
+	int memmap;		/* --(no-)memmap-on-memory: 1, -1; 0 unset */
 	int force;
 	int check_config;	/* -C: mode, online, movable from config */
 	const char *input;	/* --input: the layout to give the device */
@@ -99,6 +100,60 @@ static enum rollback undo_system_ram(struct action *a, struct daxctl_dev *dev,
 	return ROLLBACK_RESTORED;
 }
 
+/*
+ * memmap_on_memory as the user asked, written before kmem binds (the
+ * kernel reads it only then). Returns 0 with *@old the value to put back
+ * on a later failure (-1: nothing was changed), 1 when there is nothing
+ * to write, or a -errno after action_fail().
+ */
+static int set_memmap(struct action *a, struct daxctl_dev *dev, int *old)
+{
+	struct reconfigure_opts *o = a->priv;
+	bool want = o->memmap > 0;
+	int cur, rc;
+
+	*old = -1;
+	if (!o->memmap)
+		return 1;
+	cur = daxctl_dev_get_memmap_on_memory(dev);
+	if (cur == -EOPNOTSUPP && !want) {
+		/* before 6.8 kmem never puts the memmap on the device */
+		action_verbose(a, "no memmap_on_memory attribute (before Linux 6.8): the memmap is never on the device");
+		return 1;
+	}
+	if (cur == -EOPNOTSUPP)
+		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
+				   "cannot honour --memmap-on-memory: the kernel has no memmap_on_memory attribute for the device (Linux 6.8 brought it)");
+	if (cur < 0)
+		return action_fail(a, cur, ROLLBACK_NONE,
+				   "cannot read memmap_on_memory: %s",
+				   strerror(-cur));
+	if (cur == want)
+		return 1;
+	rc = daxctl_dev_set_memmap_on_memory(dev, want);
+	if (rc < 0)
+		return action_fail_lib(a, rc, ROLLBACK_NONE,
+				       want ? "cannot honour --memmap-on-memory" :
+					      "cannot honour --no-memmap-on-memory");
+	action_verbose(a, "memmap_on_memory set to %d", want);
+	*old = cur;
+	return 0;
+}
+
+/* Put memmap_on_memory back to @old (-1: it was not changed). */
+static enum rollback restore_memmap(struct action *a, struct daxctl_dev *dev,
+				    int old, enum rollback rb)
+{
+	if (old < 0 || rb != ROLLBACK_RESTORED)
+		return rb;
+	if (daxctl_dev_set_memmap_on_memory(dev, old) < 0) {
+		action_left(a, "left with memmap_on_memory %d (it was %d)",
+			    !old, old);
+		return ROLLBACK_INCOMPLETE;
+	}
+	return rb;
+}
+
 static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 			 struct result *res)
 {
@@ -107,12 +162,21 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 	char old_driver[64] = "";
 	struct daxctl_memory *mem;
 	enum rollback rb;
-	int rc, total;
+	int rc, total, old_memmap, cur;
 
 	if (!driver && daxctl_dev_is_enabled(dev))
 		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
 				   "error: device model is dax-class: see daxctl-migrate-device-model(1)");
 	if (driver && strcmp(driver, "kmem") == 0) {
+		/* kmem read memmap_on_memory when it bound: too late now */
+		cur = daxctl_dev_get_memmap_on_memory(dev);
+		if (o->memmap > 0 && cur == -EOPNOTSUPP)
+			return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
+					   "cannot honour --memmap-on-memory: the kernel has no memmap_on_memory attribute for the device (Linux 6.8 brought it)");
+		if (o->memmap && cur >= 0 && cur != (o->memmap > 0))
+			return action_fail(a, -EBUSY, ROLLBACK_NONE,
+					   "already in system-ram mode with memmap_on_memory %d, which only changes when kmem binds: make it devdax first",
+					   cur);
 		action_note(a, "already in system-ram mode");
 		rc = 1;
 		if (!o->no_online) {
@@ -144,13 +208,19 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 	if (daxctl_dev_get_size(dev) == 0)
 		return action_fail(a, -ENXIO, ROLLBACK_NONE,
 				   "cannot become system-ram: the device has size 0");
+	rc = set_memmap(a, dev, &old_memmap);
+	if (rc < 0)
+		return rc;
 
 	if (driver) {
 		snprintf(old_driver, sizeof(old_driver), "%s", driver);
 		rc = daxctl_dev_disable(dev);
-		if (rc < 0)
-			return action_fail_lib(a, rc, ROLLBACK_NONE,
-					       "failed to disable");
+		if (rc < 0) {
+			rb = old_memmap < 0 ? ROLLBACK_NONE :
+			     restore_memmap(a, dev, old_memmap,
+					    ROLLBACK_RESTORED);
+			return action_fail_lib(a, rc, rb, "failed to disable");
+		}
 	}
 	if (action_interrupted()) {
 		rb = ROLLBACK_RESTORED;
@@ -169,6 +239,7 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 				    old_driver);
 			rb = ROLLBACK_INCOMPLETE;
 		}
+		rb = restore_memmap(a, dev, old_memmap, rb);
 		return action_fail_lib(a, rc, rb,
 				       "failed to enable system-ram mode");
 	}
@@ -186,6 +257,7 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 			     daxctl_memory_online(mem);
 	if (rc < 0) {
 		rb = undo_system_ram(a, dev, *old_driver ? old_driver : NULL);
+		rb = restore_memmap(a, dev, old_memmap, rb);
 		return action_fail_lib(a, rc, rb,
 				       "failed to online memory");
 	}
@@ -587,13 +659,17 @@ static int apply_config(struct action *a, struct daxctl_dev *dev)
 			  MODE_DEVDAX : MODE_SYSTEM_RAM;
 	o->no_online = v[CONFIG_ONLINE].set && !v[CONFIG_ONLINE].flag;
 	o->no_movable = v[CONFIG_MOVABLE].set && !v[CONFIG_MOVABLE].flag;
-	action_verbose(a, "[reconfigure-device %s] (%s:%d) applies: mode %s%s%s",
+	o->memmap = !v[CONFIG_MEMMAP_ON_MEMORY].set ? 0 :
+		    v[CONFIG_MEMMAP_ON_MEMORY].flag ? 1 : -1;
+	action_verbose(a, "[reconfigure-device %s] (%s:%d) applies: mode %s%s%s%s",
 		       s->name, s->file, s->line,
 		       o->mode == MODE_DEVDAX ? "devdax" : "system-ram",
 		       o->mode == MODE_DEVDAX ? "" :
 		       o->no_online ? ", offline" : ", online",
 		       o->mode == MODE_DEVDAX ? "" :
-		       o->no_movable ? ", not movable" : ", movable");
+		       o->no_movable ? ", not movable" : ", movable",
+		       o->memmap > 0 ? ", memmap_on_memory" :
+		       o->memmap < 0 ? ", no memmap_on_memory" : "");
 	return 0;
 }
 
@@ -673,6 +749,17 @@ static int reconfigure_from_config(struct action *a, struct daxctl_ctx *ctx,
 	return rc;
 }
 
+/*
+ * --memmap-on-memory and --no-memmap-on-memory, two options so that both
+ * are listed (usage, --list-opts): the last one given wins.
+ */
+static int memmap_option(const struct option *opt, const char *arg,
+			 bool unset)
+{
+	*(int *)opt->value = strcmp(opt->long_name, "memmap-on-memory") ? -1 : 1;
+	return 0;
+}
+
 int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 {
 	static const char * const usage[] = {
@@ -703,6 +790,12 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 			    "system-ram: leave the memory offline"),
 		OPT_BOOLEAN(0, "no-movable", &o.no_movable,
 			    "system-ram: online into a kernel zone, not ZONE_MOVABLE"),
+		OPT_CALLBACK_F(0, "memmap-on-memory", &o.memmap, NULL,
+			       "system-ram: carve the memory's memmap (struct pages) out of the device itself (Linux 6.8+)",
+			       memmap_option, PARSE_OPT_NONEG),
+		OPT_CALLBACK_F(0, "no-memmap-on-memory", &o.memmap, NULL,
+			       "system-ram: keep the memmap off the device (Linux 6.8+)",
+			       memmap_option, PARSE_OPT_NONEG),
 		OPT_BOOLEAN('f', "force", &o.force,
 			    "devdax: offline the memory first; system-ram: ignore the auto-online policy; either: take the device from another driver"),
 		OPT_BOOLEAN('C', "check-config", &o.check_config,
@@ -716,8 +809,8 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 	argc = parse_options(argc, argv, options, usage, 0);
 	if (o.input) {
 		if (o.check_config || o.mode_name || o.no_online ||
-		    o.no_movable || o.size.set || o.align.set) {
-			fprintf(stderr, "  Error: --input gives the size, alignment and ranges of a disabled device: it cannot be combined with --mode, --no-online, --no-movable, --size, --align or --check-config (change the mode afterwards)\n");
+		    o.no_movable || o.memmap || o.size.set || o.align.set) {
+			fprintf(stderr, "  Error: --input gives the size, alignment and ranges of a disabled device: it cannot be combined with --mode, --no-online, --no-movable, --(no-)memmap-on-memory, --size, --align or --check-config (change the mode afterwards)\n");
 			usage_with_options(usage, options);
 		}
 		if (argc != 1 || strcmp(argv[0], "all") == 0) {
@@ -732,9 +825,9 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 		return rc;
 	}
 	if (o.check_config) {
-		if (o.mode_name || o.no_online || o.no_movable ||
+		if (o.mode_name || o.no_online || o.no_movable || o.memmap ||
 		    o.size.set || o.align.set) {
-			fprintf(stderr, "  Error: --check-config takes the mode from the configuration: it cannot be combined with --mode, --no-online, --no-movable, --size or --align\n");
+			fprintf(stderr, "  Error: --check-config takes the mode from the configuration: it cannot be combined with --mode, --no-online, --no-movable, --(no-)memmap-on-memory, --size or --align\n");
 			usage_with_options(usage, options);
 		}
 		a.prints_device = true;
@@ -768,6 +861,11 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 	}
 	if (o.mode == MODE_FAMFS && (o.no_online || o.no_movable)) {
 		fprintf(stderr, "  Error: --no-online and --no-movable are for --mode=system-ram, not famfs\n");
+		usage_with_options(usage, options);
+	}
+	if (o.memmap && o.mode != MODE_SYSTEM_RAM) {
+		fprintf(stderr, "  Error: --%smemmap-on-memory is only for --mode=system-ram (kmem reads it when it binds)\n",
+			o.memmap < 0 ? "no-" : "");
 		usage_with_options(usage, options);
 	}
 	a.prints_device = o.mode != MODE_UNSET;

@@ -108,6 +108,9 @@ struct daxctl_dev {
 	bool sim_driver_set;
 	char sim_driver[64];	/* "" = unbound */
 	bool simulated;		/* created by a dry-run daxctl_region_create_dev() */
+	/* dry run: memmap_on_memory as the writes so far would have left it */
+	bool sim_memmap_set;
+	int sim_memmap;
 };
 
 struct daxctl_mapping {

@@ -808,6 +808,40 @@ int daxctl_load_driver(struct daxctl_ctx *ctx, const char *driver);
  */
 int daxctl_dev_enable_famfs(struct daxctl_dev *dev);
 
+/**
+ * daxctl_dev_get_memmap_on_memory() - where kmem puts the memory's memmap
+ *
+ * Read live from the device's memmap_on_memory attribute (Linux 6.8 and
+ * later). When it is 1 as kmem binds, the struct-page array describing
+ * the hot-added memory is carved out of the device itself (about 1/64 of
+ * it does not become usable RAM, and none is taken from other nodes);
+ * changing it afterwards has no effect until kmem binds again. The
+ * kernel's default is 0 for hmem and pmem devices, 1 for CXL ones.
+ *
+ * Returns: 1 or 0; -EOPNOTSUPP when the kernel has no such attribute
+ * (before 6.8, or a device of the legacy class model); -EINVAL for a
+ * NULL @dev or an unexpected value; another -errno when it cannot be
+ * read. Since: DAXCTL_EXT_3
+ */
+int daxctl_dev_get_memmap_on_memory(struct daxctl_dev *dev);
+
+/**
+ * daxctl_dev_set_memmap_on_memory() - set it for the next kmem bind
+ * @dev: the device, not bound to kmem (or already with that value)
+ * @enable: non-zero to place the memmap on the device, 0 not to
+ *
+ * Enabling needs the kernel parameter memory_hotplug.memmap_on_memory on
+ * (/sys/module/memory_hotplug/parameters/memmap_on_memory reads Y or
+ * force); it is checked first, and the reason of a refusal is logged.
+ * Writing the value the attribute already has always succeeds.
+ *
+ * Returns: 0; -EOPNOTSUPP when the kernel has no such attribute, or when
+ * @enable and the kernel parameter is off or missing; -EBUSY when the
+ * value would change while kmem is bound; another -errno the kernel
+ * gave; -EINVAL for a NULL @dev. Since: DAXCTL_EXT_3
+ */
+int daxctl_dev_set_memmap_on_memory(struct daxctl_dev *dev, int enable);
+
 /* ---- Iteration helpers ---- */
 
 #define daxctl_region_foreach(ctx, region)                                    \

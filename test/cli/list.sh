@@ -89,3 +89,11 @@ list mixed-models -D -r 1
 # static region in system-ram mode, start not block aligned
 list nvdimm-55-pmem-system-ram -RDMu
 check_output list-models
+
+# memmap_on_memory (Linux 6.8+, recorded on 6.12): a project extension,
+# shown where the kernel has the attribute; 1 for the device the CXL
+# region is born with, in system-ram mode or not; absent on 6.1 (above)
+list kernel-6.12-cxl-05-cxlborn -D
+list kernel-6.12-cxl-20-sysram -D -u
+list kernel-6.12-nvdimm-55-pmemsysram -D
+check_output list-memmap

@@ -221,3 +221,52 @@ sim_write $dev/dax0.1/state unplugged
 sim_write $drv/kmem/unbind dax0.1
 sim_cat proc/iomem
 check_output devstate
+
+daxsim_stop
+# memmap_on_memory (Linux 6.8+): 0 for hmem devices and created ones, 1
+# for the device a CXL region is born with (recorded on 6.12, fixtures
+# kernel-6.12-*); kstrtobool parsing; 1 needs the boot parameter
+# (EOPNOTSUPP); no change while kmem holds the device (EBUSY). Absent
+# on 6.1, where the parameter file exists all the same.
+cat > "$_tmp/memmap.json" <<'EOS'
+{ "kernel": "6.12", "memory": { "block_size": "128M", "memmap_on_memory": true },
+  "regions": [ { "kind": "hmem", "id": 0, "start": "0x40000000", "size": "512M",
+		 "devices": [ { "id": 0, "size": "128M", "driver": "device_dax" },
+			      { "id": 1, "size": "128M", "driver": "kmem" } ] },
+	       { "kind": "cxl", "id": 1, "start": "0x240000000", "size": "512M",
+		 "devices": [ { "id": 0, "size": "256M", "driver": "kmem" } ] } ] }
+EOS
+daxsim_start "$_tmp/memmap.json"
+param=sys/module/memory_hotplug/parameters/memmap_on_memory
+sim_cat $param $dev/dax0.0/memmap_on_memory $dev/dax0.1/memmap_on_memory \
+	$dev/dax1.0/memmap_on_memory
+run_sh "" "cd $SIM && stat -c '%a %n' $dev/dax0.0/memmap_on_memory $param"
+for v in yes 0 on off T 1 x "" 2; do
+	sim_write $dev/dax0.0/memmap_on_memory "$v"
+	sim_cat $dev/dax0.0/memmap_on_memory
+done
+sim_write $dev/dax0.1/memmap_on_memory 1
+sim_write $dev/dax0.1/memmap_on_memory 0
+sim_write $dev/dax1.0/memmap_on_memory 0
+sim_write $dev/dax1.0/memmap_on_memory 1
+sim_write $reg/create 1
+sim_cat $dev/dax0.2/memmap_on_memory
+# unbound from kmem, the value may change again
+sim_write $drv/kmem/unbind dax0.1
+sim_write $dev/dax0.1/memmap_on_memory 1
+sim_cat $dev/dax0.1/memmap_on_memory
+daxsim_stop
+sed 's/"memmap_on_memory": true/"memmap_on_memory": false/' \
+	"$_tmp/memmap.json" > "$_tmp/memmap-off.json"
+daxsim_start "$_tmp/memmap-off.json"
+sim_cat $param
+sim_write $dev/dax0.0/memmap_on_memory 1
+sim_write $dev/dax0.0/memmap_on_memory 0
+sim_cat $dev/dax0.0/memmap_on_memory
+daxsim_stop
+sed 's/"kernel": "6.12"/"kernel": "6.1"/' "$_tmp/memmap.json" \
+	> "$_tmp/memmap-61.json"
+daxsim_start "$_tmp/memmap-61.json"
+sim_cat $param
+sim_ls $dev/dax0.0
+check_output memmap

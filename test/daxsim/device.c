@@ -410,6 +410,58 @@ static int show_node(struct vfs_node *node, char *buf, size_t len)
 						  r->numa_node : r->target_node);
 }
 
+static int show_memmap(struct vfs_node *node, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%d\n", dev_of(node)->memmap_on_memory);
+}
+
+/* the kernel's kstrtobool: only the first characters count */
+static int parse_kstrtobool(const char *buf, bool *out)
+{
+	switch (buf[0]) {
+	case 'y': case 'Y': case 't': case 'T': case '1':
+		*out = true;
+		return 0;
+	case 'n': case 'N': case 'f': case 'F': case '0':
+		*out = false;
+		return 0;
+	case 'o': case 'O':
+		if (buf[1] == 'n' || buf[1] == 'N') {
+			*out = true;
+			return 0;
+		}
+		if (buf[1] == 'f' || buf[1] == 'F') {
+			*out = false;
+			return 0;
+		}
+		break;
+	}
+	return -EINVAL;
+}
+
+/*
+ * 6.8's memmap_on_memory_store: 1 needs the memory_hotplug parameter
+ * (EOPNOTSUPP), and kmem reads the value when it binds, so a change
+ * while it holds the device is refused (EBUSY); the same value is fine.
+ */
+static int store_memmap(struct vfs_node *node, const char *buf, size_t len)
+{
+	struct sim_device *dev = dev_of(node);
+	bool v;
+	int rc;
+
+	rc = parse_kstrtobool(buf, &v);
+	if (rc)
+		return rc;
+	if (v && !sim.memmap_param)
+		return -EOPNOTSUPP;
+	if (v != dev->memmap_on_memory && dev->driver &&
+	    strcmp(dev->driver->name, "kmem") == 0)
+		return -EBUSY;
+	dev->memmap_on_memory = v;
+	return 0;
+}
+
 static const struct vfs_attr_ops size_rw_ops = { .show = show_size,
 						  .store = store_size };
 static const struct vfs_attr_ops size_ro_ops = { .show = show_size };
@@ -422,6 +474,8 @@ static const struct vfs_attr_ops dev_ops = { .show = show_dev };
 static const struct vfs_attr_ops uevent_ops = { .show = show_uevent,
 						 .store = store_uevent };
 static const struct vfs_attr_ops node_ops = { .show = show_node };
+static const struct vfs_attr_ops memmap_ops = { .show = show_memmap,
+						 .store = store_memmap };
 
 static int alloc_minor(void)
 {
@@ -507,6 +561,15 @@ struct sim_device *device_add(struct sim_region *r, int id)
 	mkattr(dev->dir, "resource", 0400, &resource_ops, dev);
 	if (sim.kernel.dev_state)
 		dev_state_add(dev);
+	if (sim.kernel.dev_memmap_on_memory) {
+		/*
+		 * dax_cxl asks for it for the device it makes with the
+		 * region; hmem, pmem and dax_region/create do not (as
+		 * recorded on 6.12: test/fixtures/kernel-6.12-cxl-10-created)
+		 */
+		dev->memmap_on_memory = r->kind == REGION_CXL && id == 0;
+		mkattr(dev->dir, "memmap_on_memory", 0644, &memmap_ops, dev);
+	}
 	mklink(dev->dir, "subsystem", vfs_parent(sim.bus_devices));
 	dev->bus_link = mklink(sim.bus_devices, dev->name, dev->dir);
 	return dev;

@@ -320,6 +320,20 @@ void memory_init(uint64_t block_size, const char *auto_online)
 		mkattr(sim.node_dir, masks[i], 0444, &node_mask_ops, NULL);
 }
 
+/*
+ * /sys/module/memory_hotplug/parameters/memmap_on_memory, a boot
+ * parameter (read-only at run time): Y or N. Debian's kernels boot with
+ * it off; the kernel tier's kind memmap-on-memory turns it on.
+ */
+void memory_set_memmap_param(bool on)
+{
+	struct vfs_node *dir;
+
+	sim.memmap_param = on;
+	dir = vfs_mkdir_p(sim.sys, "module/memory_hotplug/parameters");
+	mkconst(dir, "memmap_on_memory", 0444, on ? "Y" : "N");
+}
+
 void memory_add_node(int node)
 {
 	char name[32];

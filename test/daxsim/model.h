@@ -71,6 +71,7 @@ struct sim_device {
 	int nr_ranges;
 	struct sim_driver *driver;
 	bool kmem_added;	/* its memory blocks exist */
+	bool memmap_on_memory;	/* DEV/memmap_on_memory (6.8+) */
 	struct vfs_node *dir;
 	struct vfs_node *bus_link;	/* bus/dax/devices/NAME or class/dax */
 	struct vfs_node *devt_link;	/* dev/char/MAJOR:MINOR */
@@ -142,6 +143,7 @@ struct sim_model {
 	struct sim_driver *drivers;
 	uint64_t block_size;
 	char auto_online[32];
+	bool memmap_param;	/* memory_hotplug.memmap_on_memory */
 	struct sim_block **blocks;	/* by index */
 	unsigned long nr_block_slots;
 	uint64_t *minor_used;		/* bitmap */
@@ -209,6 +211,7 @@ void drivers_init_bus(void);
 /* memory.c */
 void memory_init(uint64_t block_size, const char *auto_online);
 void memory_add_node(int node);
+void memory_set_memmap_param(bool on);
 struct sim_block *block_add(unsigned long index, int node,
 			    struct sim_device *owner);
 void block_remove(struct sim_block *block);

@@ -123,6 +123,8 @@ static void load_memory(struct json_object *mem)
 	tiers = get(mem, "tiers");
 	tiers_init(tiers ? get_int(tiers, "dram", 4) : 4,
 		   tiers ? get_int(tiers, "kmem", 22) : 22);
+	memory_set_memmap_param(get(mem, "memmap_on_memory") &&
+				json_object_get_boolean(get(mem, "memmap_on_memory")));
 	nodes = get(mem, "nodes");
 	for (i = 0; nodes && i < json_object_array_length(nodes); i++)
 		memory_add_node(json_object_get_int(

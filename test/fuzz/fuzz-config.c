@@ -4,8 +4,9 @@
  * arbitrary bytes as one configuration file. Besides the sanitizers'
  * checks, an accepted file must be well formed: every section named,
  * every set value non-empty and valid for its key, at least one match
- * key, no online/movable with devdax; and writing it back out in the
- * canonical form and parsing that must give the same configuration.
+ * key, no online/movable/memmap_on_memory with devdax; and writing it
+ * back out in the canonical form and parsing that must give the same
+ * configuration.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -50,8 +51,9 @@ static void check_section(const struct config_section *s)
 	    v[CONFIG_MODE].mode != CONFIG_MODE_DEVDAX)
 		failed("accepted an unknown mode");
 	if (v[CONFIG_MODE].set && v[CONFIG_MODE].mode == CONFIG_MODE_DEVDAX &&
-	    (v[CONFIG_ONLINE].set || v[CONFIG_MOVABLE].set))
-		failed("accepted online or movable with mode devdax");
+	    (v[CONFIG_ONLINE].set || v[CONFIG_MOVABLE].set ||
+	     v[CONFIG_MEMMAP_ON_MEMORY].set))
+		failed("accepted online, movable or memmap_on_memory with mode devdax");
 }
 
 /*

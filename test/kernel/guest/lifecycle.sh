@@ -131,18 +131,32 @@ run_lifecycle() {
 
 	# system-ram, online and offline, on $SR
 	blocks=$(ours list -d "$SR" -M | jq '[.[0].mappings[] | .size] | add')
-	# memmap_on_memory: the device asks for it (hmem's default is 0)
-	if mom_param && [ -f "/sys/bus/dax/devices/$SR/memmap_on_memory" ]; then
-		vmt_write any mom-on 1 "/sys/bus/dax/devices/$SR/memmap_on_memory"
-		# shellcheck disable=SC2154 # set by vmt_run in lib.sh
-		_lres "memmap_on_memory: 1 written to $SR before system-ram" "$VMT_LAST_RC" \
-			"$(cat "$_vmt_d/stderr" 2>/dev/null)"
+	# memmap_on_memory (6.8+): ours asks for it with --memmap-on-memory
+	# (hmem's default is 0); refused, with nothing changed, where the
+	# kernel lacks the attribute (6.1) or the boot parameter is off
+	mom_attr=/sys/bus/dax/devices/$SR/memmap_on_memory
+	mom_opt=
+	if [ -f "$mom_attr" ]; then
+		chk "memmap_on_memory: $SR reads 0, list says false" "[ \"\$(cat $mom_attr) \$(dev_field $SR memmap_on_memory)\" = '0 false' ]"
+	else
+		chk "memmap_on_memory: no attribute, no key in list" "[ \$(dev_field $SR memmap_on_memory) = null ]"
 	fi
-	dry_run dry-sysram reconfigure-device -m system-ram "$SR"
-	lc 0 sysram reconfigure-device -m system-ram "$SR"
+	if mom_param && [ -f "$mom_attr" ]; then
+		mom_opt=--memmap-on-memory
+	else
+		lc 161 sysram-mom-refused reconfigure-device -m system-ram --memmap-on-memory "$SR"
+		chk "sysram-mom-refused: still devdax$([ -f "$mom_attr" ] && echo ", memmap_on_memory 0")" "[ \$(dev_field $SR mode) = devdax ] && { [ ! -f $mom_attr ] || [ \$(cat $mom_attr) = 0 ]; }"
+	fi
+	dry_run dry-sysram reconfigure-device -m system-ram $mom_opt "$SR"
+	lc 0 sysram reconfigure-device -m system-ram $mom_opt "$SR"
 	n=$(dev_field "$SR" total_memblocks)
 	bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
 	chk "sysram: all $n blocks online, movable" "[ \"\$(dev_field $SR online_memblocks) \$(dev_field $SR movable)\" = '$n true' ]"
+	if [ -n "$mom_opt" ]; then
+		chk "sysram $mom_opt: memmap_on_memory reads 1, list says true" "[ \"\$(cat $mom_attr) \$(dev_field $SR memmap_on_memory)\" = '1 true' ]"
+		lc 240 sysram-mom-busy reconfigure-device -m system-ram --no-memmap-on-memory "$SR"
+		chk "sysram-mom-busy: memmap_on_memory still 1" "[ \$(cat $mom_attr) = 1 ]"
+	fi
 	chk "sysram: MemTotal grew by $n blocks$(mom && echo ", less their memmap (memmap_on_memory)")" "mt_grew $mem0 $n $bs"
 	lc 0 sysram-again reconfigure-device -m system-ram "$SR"
 	dry_run dry-offline offline-memory "$SR"
@@ -154,7 +168,16 @@ run_lifecycle() {
 	lc 240 devdax-online reconfigure-device -m devdax "$SR"
 	lc 0 devdax-force reconfigure-device -m devdax -f "$SR"
 	chk "devdax-force: devdax, MemTotal back" "[ \"\$(dev_field $SR mode) \$(memtotal)\" = 'devdax $mem0' ]"
-	lc 0 sysram-N reconfigure-device -m system-ram -N "$SR"
+	if [ -n "$mom_opt" ]; then
+		# back to the memmap off the device: all of each block is RAM
+		lc 0 sysram-N reconfigure-device -m system-ram -N --no-memmap-on-memory "$SR"
+		chk "sysram-N --no-memmap-on-memory: memmap_on_memory reads 0" "[ \$(cat $mom_attr) = 0 ]"
+		lc 0 online-nomom online-memory "$SR"
+		chk "online-nomom: MemTotal grew by all of $n blocks" "mt_grew $mem0 $n $bs"
+		lc 0 offline-nomom offline-memory "$SR"
+	else
+		lc 0 sysram-N reconfigure-device -m system-ram -N "$SR"
+	fi
 	chk "sysram-N: no block online" "[ \$(dev_field $SR online_memblocks) = 0 ]"
 	lc 250 disable-sysram disable-device "$SR"
 	lc 0 devdax reconfigure-device -m devdax "$SR"
