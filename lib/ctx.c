@@ -65,6 +65,7 @@ DAXCTL_EXPORT int daxctl_new(struct daxctl_ctx **ctx)
 	if (!c)
 		return -ENOMEM;
 	c->refcount = 1;
+	c->root_fd = -1;
 	c->log_fn = log_stderr;
 	c->log_priority = LOG_ERR;
 	list_init(&c->regions);
@@ -111,6 +112,7 @@ DAXCTL_EXPORT void daxctl_unref(struct daxctl_ctx *ctx)
 		dax_region_free(container_of(pos, struct daxctl_region, node));
 	dax_modules_release(ctx);
 	dax_info(ctx, "context %p released\n", (void *)ctx);
+	dax_close_root(ctx);
 	free(ctx->root);
 	free(ctx->config_path);
 	free(ctx->bus_path);
@@ -153,6 +155,7 @@ DAXCTL_EXPORT int daxctl_set_sysroot(struct daxctl_ctx *ctx, const char *root)
 		return rc;
 	}
 	free(old_root);
+	dax_close_root(ctx);
 	free(ctx->bus_path);
 	ctx->bus_path = NULL;
 	/* what was read below the old root */

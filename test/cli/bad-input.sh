@@ -8,7 +8,9 @@
 # run on the kernel emulator, and after all of them the system must be
 # byte-for-byte as before: nothing was written. Sysfs rows corrupt one
 # attribute of a copy of a recorded system and check that the value is
-# reported, not acted on. The full outputs of most rows are also kept in
+# reported, not acted on; hostile-tree rows replace one by a FIFO, a
+# directory or a link out of the system root, and check that daxctl
+# neither hangs nor reads or writes through it. The full outputs of most rows are also kept in
 # test/cli/expected/: lifecycle-usage.out, lifecycle-create.out and
 # config-errors.out; this file is the overview.
 
@@ -24,11 +26,11 @@ state_of() {
 }
 
 # row EXIT MESSAGE ARGS...: daxctl ARGS exits EXIT and says MESSAGE (a
-# fixed string) on stderr
+# fixed string) on stderr; a run that hangs is killed after a minute
 row() {
 	_want_rc=$1 _want_msg=$2
 	shift 2
-	"$DAXCTL" "$@" > "$_tmp/out" 2> "$_tmp/err" < /dev/null
+	timeout 60 "$DAXCTL" "$@" > "$_tmp/out" 2> "$_tmp/err" < /dev/null
 	_rc=$?
 	_desc=$(printf 'daxctl %s: exit %s, "%s"' "$(_quote_args "$@")" \
 		"$_want_rc" "$_want_msg" | sed "s|$_tmp|\$TMP|g")
@@ -149,3 +151,67 @@ sysfs_row sys/devices/platform/hmem.0/dax_region/size "99999999999999999999999" 
 sysfs_row sys/devices/system/memory/block_size_bytes "" 234 \
 	"dax0.1: failed to enable system-ram mode: " \
 	reconfigure-device -m system-ram --dry-run dax0.1
+
+# ---- hostile trees: what is not a regular file, links out of the root ----
+# hostile FIXTURE ATTR KIND EXIT MESSAGE ARGS...: in a copy of FIXTURE,
+# ATTR (below the root) is replaced by KIND: "fifo", "dir" or "link:TARGET";
+# daxctl --sysroot COPY ARGS exits EXIT, without hanging, saying MESSAGE
+outside=$_tmp/outside
+mkdir -p "$outside"
+for _f in unbind state create size; do
+	echo untouched > "$outside/$_f"
+done
+echo 4096 > "$outside/size"
+hostile() {
+	_root=$_tmp/hostile$_tap_count
+	sh "$top_srcdir/test/fixtures/install.sh" "$1" "$_root" >&2 ||
+		_bail "cannot install the fixture"
+	rm -rf "${_root:?}/$2"
+	case $3 in
+	fifo) mkfifo "$_root/$2" ;;
+	dir) mkdir "$_root/$2" ;;
+	link:*) ln -s "${3#link:}" "$_root/$2" ;;
+	esac
+	_r=$4 _m=$5
+	shift 5
+	row "$_r" "$_m" --sysroot "$_root" "$@"
+}
+dev=sys/devices/platform/hmem.0/dax0.1
+drv=sys/bus/dax/drivers/device_dax
+hostile hmem-10-created $dev/size fifo 0 \
+	"dax0.1/size: a FIFO, not a regular file: refused" list -D
+hostile hmem-10-created $dev/size dir 0 \
+	"dax0.1/size: a directory, not a regular file: refused" list -D
+hostile hmem-20-system-ram-online sys/devices/system/memory/block_size_bytes fifo 0 \
+	"block_size_bytes: a FIFO, not a regular file: refused" list -D
+hostile hmem-10-created $drv/unbind fifo 234 \
+	"device_dax/unbind: a FIFO or device, not a regular file: refused" \
+	disable-device dax0.1
+hostile hmem-10-created $dev/size "link:$outside/size" 0 \
+	"dax0.1/size: resolves outside the system root" list -D
+! grep -q '"size":4096' "$_tmp/out"
+tap_result $? "  and the size out there is not listed"
+# six levels up from the driver's directory is the root's parent
+hostile hmem-10-created $drv/unbind "link:../../../../../../outside/unbind" \
+	238 "device_dax/unbind: resolves outside the system root" \
+	disable-device dax0.1
+hostile hmem-20-system-ram-online sys/devices/system/memory/memory8/state \
+	"link:$outside/state" 238 \
+	"memory8/state: resolves outside the system root" offline-memory dax0.1
+hostile hmem-10-created sys/devices/platform/hmem.0/dax_region/create \
+	"link:$outside/create" 238 \
+	"dax_region/create: resolves outside the system root" \
+	create-device -r 0 -s 2m
+# a link that stays inside the root, as sysfs is full of, is followed
+_root=$_tmp/inside
+sh "$top_srcdir/test/fixtures/install.sh" hmem-10-created "$_root" >&2 ||
+	_bail "cannot install the fixture"
+rm "$_root/$dev/size"
+ln -s ../dax0.5/size "$_root/$dev/size"
+timeout 60 "$DAXCTL" --sysroot "$_root" list -D -d dax0.1 > "$_tmp/out" &&
+	grep -q '"size":134217728' "$_tmp/out"
+tap_result $? "a link to dax0.5/size inside the root is read through"
+for _f in unbind state create; do
+	[ "$(cat "$outside/$_f")" = untouched ]
+	tap_result $? "nothing was written to $_f outside the system root"
+done
