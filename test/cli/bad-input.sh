@@ -92,6 +92,42 @@ row 234 "ranges 0x70000000-0x77ffffff and 0x70000000-0x77ffffff overlap" \
 	reconfigure-device --input "$_tmp/overlap.json" dax0.0
 row 254 "$_tmp/missing.json: No such file or directory" \
 	reconfigure-device --input "$_tmp/missing.json" dax0.0
+# strict JSON: one value, nothing after it, no key twice, list's types
+good='"chardev":"dax0.2","size":134217728,"align":2097152'
+map='{"page_offset":0,"start":1879048192,"end":2013265919}'
+file trailing.json "{$good,\"mappings\":[$map]} x"
+row 234 "$_tmp/trailing.json: line 1: more data after the device object" \
+	create-device --input "$_tmp/trailing.json"
+file two.json "{$good,\"mappings\":[$map]}\n\n{$good,\"mappings\":[$map]}\n"
+row 234 "$_tmp/two.json: line 3: more data after the device object" \
+	create-device --input "$_tmp/two.json"
+file dup.json "{$good,\"mappings\":[$map],\n\"size\":268435456}"
+row 234 "$_tmp/dup.json: line 2: duplicate key \"size\"" \
+	create-device --input "$_tmp/dup.json"
+file dupesc.json "{$good,\"mappings\":[$map],\"\\\\u0073ize\":1}"
+row 234 "$_tmp/dupesc.json: line 1: duplicate key \"size\"" \
+	create-device --input "$_tmp/dupesc.json"
+file dupmap.json "{$good,\"mappings\":[{\"page_offset\":0,\"start\":0,\"start\":1879048192,\"end\":2013265919}]}"
+row 234 "$_tmp/dupmap.json: line 1: duplicate key \"start\"" \
+	create-device --input "$_tmp/dupmap.json"
+file type.json "{$good,\"mode\":1,\"mappings\":[$map]}"
+row 234 "$_tmp/type.json: \"mode\" must be a string, not an integer" \
+	create-device --input "$_tmp/type.json"
+file nest.json "{$good,\"extra\":{\"a\":1},\"mappings\":[$map]}"
+row 234 "$_tmp/nest.json: \"extra\" is an object: only \"mappings\" holds more than a value" \
+	create-device --input "$_tmp/nest.json"
+file mapnest.json "{$good,\"mappings\":[{\"page_offset\":0,\"start\":1879048192,\"end\":2013265919,\"x\":[1]}]}"
+row 234 "$_tmp/mapnest.json: mapping 0: \"x\" is an array" \
+	create-device --input "$_tmp/mapnest.json"
+file mapsize.json "{$good,\"mappings\":[{\"page_offset\":0,\"start\":1879048192,\"end\":2013265919,\"size\":\"128\"}]}"
+row 234 "$_tmp/mapsize.json: mapping 0: \"size\" must be an integer, not a string" \
+	create-device --input "$_tmp/mapsize.json"
+file quotes.json "{'chardev':'dax0.2'}"
+row 234 "$_tmp/quotes.json: not valid JSON: line 1" \
+	create-device --input "$_tmp/quotes.json"
+file null.json 'null\n'
+row 234 "$_tmp/null.json: expected one device object, not null" \
+	create-device --input "$_tmp/null.json"
 row 129 "--input describes one device" \
 	reconfigure-device --input "$_tmp/overlap.json" all
 row 129 "it cannot be combined with --mode" \
