@@ -133,24 +133,35 @@ row 129 "--input describes one device" \
 row 129 "it cannot be combined with --mode" \
 	reconfigure-device --input "$_tmp/overlap.json" -m devdax dax0.0
 
-# ---- configuration files (reconfigure-device -C: exit 0, for udev) ----
+# ---- configuration files (reconfigure-device -C: the boot unit fails) ----
 conf=$_tmp/conf
 mkdir -p "$conf"
 DAXCTL_CONFIG_PATH=$conf
 export DAXCTL_CONFIG_PATH
 file conf/50.conf '[reconfigure-device a\ndevice = dax0.0\n'
-row 0 "$conf/50.conf:1: missing ']'" reconfigure-device -C all
+row 234 "$conf/50.conf:1: missing ']'" reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\ndevice = dax0.0\nmdoe = devdax\n'
-row 0 "$conf/50.conf:3: unknown key 'mdoe'" reconfigure-device -C all
+row 234 "$conf/50.conf:3: unknown key 'mdoe'" reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\ndevice = dax0.0\nmode = ram\n'
-row 0 "$conf/50.conf:3: invalid mode 'ram'" reconfigure-device -C all
+row 234 "$conf/50.conf:3: invalid mode 'ram'" reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\ntarget_node = -2\n'
-row 0 "$conf/50.conf:2: invalid target_node '-2'" reconfigure-device -C all
+row 234 "$conf/50.conf:2: invalid target_node '-2'" reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\nmode = system-ram\n'
-row 0 "$conf/50.conf:1: [reconfigure-device a] has no match key" \
+row 234 "$conf/50.conf:1: [reconfigure-device a] has no match key" \
 	reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\ndevice = dax0.0\n\001\000\n'
-row 0 "$conf/50.conf:3: binary data" reconfigure-device -C all
+row 234 "$conf/50.conf:3: binary data" reconfigure-device -C all
+rm "$conf/50.conf"
+mkdir "$conf/50.conf"
+row 234 "$conf/50.conf: a directory, not a regular file" reconfigure-device -C all
+rmdir "$conf/50.conf"
+mkfifo "$conf/50.conf"
+row 234 "$conf/50.conf: a FIFO, not a regular file" reconfigure-device -C all
+rm "$conf/50.conf"
+ln -s /dev/null "$conf/50.conf"
+row 234 "$conf/50.conf: a character device, not a regular file" \
+	reconfigure-device -C all
+rm "$conf/50.conf"
 unset DAXCTL_CONFIG_PATH
 
 state_of > "$_tmp/after"
