@@ -595,6 +595,24 @@ int config_check(struct config *cfg)
 	return errors ? -EINVAL : 0;
 }
 
+static const char *file_type(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFSOCK:
+		return "a socket";
+	default:
+		return "not a regular file";
+	}
+}
+
 static int read_file(struct config *cfg, const char *path)
 {
 	struct stat st;
@@ -603,7 +621,8 @@ static int read_file(struct config *cfg, const char *path)
 	size_t len = 0;
 	int fd, rc = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* never blocks: a FIFO put there since the scan is refused below */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		rc = -errno;
 		config_log(cfg, "%s: cannot read: %s", path, strerror(-rc));
@@ -612,7 +631,8 @@ static int read_file(struct config *cfg, const char *path)
 	if (!S_ISREG(st.st_mode)) {
 		/* the directory scan saw a regular file: it was replaced */
 		rc = -EINVAL;
-		config_log(cfg, "%s: not a regular file", path);
+		config_log(cfg, "%s: %s, not a regular file: not a configuration file",
+			   path, file_type(st.st_mode));
 		goto fail;
 	}
 	if (st.st_size > CONFIG_FILE_MAX) {
@@ -695,14 +715,22 @@ int config_load_dir(struct config *cfg, const char *dir)
 			cfg->errors++;
 			continue;
 		}
-		/* a link is followed; whatever is not a file is not config */
+		/*
+		 * A link is followed. Whatever else is named *.conf is an
+		 * error, not something to skip: a directory or FIFO left
+		 * there would otherwise drop a configuration silently.
+		 */
 		if (stat(path, &st) < 0) {
 			config_log(cfg, "%s: %s", path, strerror(errno));
 			cfg->errors++;
 			continue;
 		}
-		if (!S_ISREG(st.st_mode))
+		if (!S_ISREG(st.st_mode)) {
+			config_log(cfg, "%s: %s, not a regular file: not a configuration file",
+				   path, file_type(st.st_mode));
+			cfg->errors++;
 			continue;
+		}
 		read_file(cfg, path);
 	}
 	for (i = 0; i < n; i++)

@@ -251,7 +251,9 @@ static int set_sysroot(struct daxctl_ctx **ctx, const char *dir)
 	if (rc < 0)
 		return rc;
 	rc = daxctl_set_sysroot(*ctx, dir);
-	if (rc == -ENOTDIR)
+	if (rc == -EPERM)
+		; /* the library said why: a setuid or setgid program */
+	else if (rc == -ENOTDIR)
 		fprintf(stderr, "daxctl: --sysroot: '%s' is not a directory\n",
 			dir);
 	else if (rc < 0)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +11,11 @@
 #include <json-c/json.h>
 
 #include "daxctl/input.h"
+
+/* json-c 0.14 has no accessor for where the parse ended */
+#if JSON_C_VERSION_NUM < ((0 << 16) | (15 << 8))
+#define json_tokener_get_parse_end(tok) ((size_t)(tok)->char_offset)
+#endif
 #include "util/strings.h"
 
 static int invalid(char *why, size_t len, const char *fmt, ...)
@@ -40,6 +46,73 @@ static bool get_u64(struct json_object *obj, const char *key,
 	return true;
 }
 
+/*
+ * The other keys "daxctl list" prints in a device object and in its
+ * mappings, with their types: not used here, but a value of another type
+ * means the file is not what it seems. Keys not listed (a later daxctl
+ * may print more) must hold plain values: only "mappings" nests.
+ */
+static const struct typed_key {
+	const char *name;
+	enum json_type type;
+} device_keys[] = {
+	{ "target_node", json_type_int },
+	{ "mode", json_type_string },
+	{ "state", json_type_string },
+	{ "online_memblocks", json_type_int },
+	{ "total_memblocks", json_type_int },
+	{ "movable", json_type_boolean },
+	{ NULL, json_type_null },
+}, mapping_keys[] = {
+	{ "size", json_type_int },
+	{ NULL, json_type_null },
+};
+
+static const char *type_name(enum json_type type)
+{
+	switch (type) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+		return "a fraction";
+	case json_type_int:
+		return "an integer";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "?";
+}
+
+/* @where: "" for the device object, "mapping N: " for a mapping. */
+static int check_keys(struct json_object *obj, const struct typed_key *keys,
+		      const char *nested, const char *where, char *why,
+		      size_t len)
+{
+	json_object_object_foreach(obj, key, val) {
+		enum json_type type = json_object_get_type(val);
+		const struct typed_key *k;
+
+		for (k = keys; k->name; k++)
+			if (strcmp(key, k->name) == 0)
+				break;
+		if (k->name && type != k->type)
+			return invalid(why, len, "%s\"%s\" must be %s, not %s",
+				       where, k->name, type_name(k->type),
+				       type_name(type));
+		if ((type == json_type_object || type == json_type_array) &&
+		    (!nested || strcmp(key, nested) != 0))
+			return invalid(why, len, "%s\"%s\" is %s: only \"mappings\" holds more than a value",
+				       where, key, type_name(type));
+	}
+	return 0;
+}
+
 static int range_cmp(const void *a, const void *b)
 {
 	const struct input_range *x = a, *y = b;
@@ -61,6 +134,8 @@ int device_input_parse(struct json_object *obj, unsigned long page_size,
 		return invalid(why, len, "expected one device object%s",
 			       json_object_is_type(obj, json_type_array) ?
 			       ", not an array (pick one element)" : "");
+	if (check_keys(obj, device_keys, "mappings", "", why, len))
+		return -EINVAL;
 	if (!json_object_object_get_ex(obj, "chardev", &v) ||
 	    !json_object_is_type(v, json_type_string))
 		return invalid(why, len, "no \"chardev\" string");
@@ -84,6 +159,15 @@ int device_input_parse(struct json_object *obj, unsigned long page_size,
 		struct input_range *r = &in->ranges[i];
 		unsigned long long size;
 
+		if (json_object_is_type(m, json_type_object)) {
+			char where[32];
+
+			snprintf(where, sizeof(where), "mapping %d: ", i);
+			if (check_keys(m, mapping_keys, NULL, where, why, len)) {
+				device_input_free(in);
+				return -EINVAL;
+			}
+		}
 		if (!json_object_is_type(m, json_type_object) ||
 		    !get_u64(m, "page_offset", &r->page_offset) ||
 		    !get_u64(m, "start", &r->start) ||
@@ -97,7 +181,9 @@ int device_input_parse(struct json_object *obj, unsigned long page_size,
 			device_input_free(in);
 			return -EINVAL;
 		}
-		if (get_u64(m, "size", &size) && size != r->end - r->start + 1) {
+		if (json_object_object_get_ex(m, "size", NULL) &&
+		    (!get_u64(m, "size", &size) ||
+		     size != r->end - r->start + 1)) {
 			device_input_free(in);
 			return invalid(why, len, "mapping %d: \"size\" is not end - start + 1", i);
 		}
@@ -142,11 +228,212 @@ void device_input_free(struct device_input *in)
 	in->nr_ranges = 0;
 }
 
+/* Keys of one object seen so far, in a frame of duplicate_key(). */
+#define INPUT_MAX_KEYS 64
+struct key_frame {
+	bool object;
+	int nr_keys;
+	char *keys[INPUT_MAX_KEYS];
+};
+
+/* The key of the JSON string [@start, @end] (quotes included), decoded. */
+static char *key_text(const char *start, const char *end)
+{
+	struct json_object *str;
+	char *copy, *key;
+
+	if (!memchr(start, '\\', (size_t)(end - start)))
+		return strndup(start + 1, (size_t)(end - start - 1));
+	/* escapes: let json-c decode them, so "a" and "\u0061" are one */
+	copy = strndup(start, (size_t)(end - start + 1));
+	if (!copy)
+		return NULL;
+	str = json_tokener_parse(copy);
+	free(copy);
+	key = str ? strdup(json_object_get_string(str)) : NULL;
+	json_object_put(str);
+	return key;
+}
+
+/*
+ * json-c keeps the last of duplicate keys, silently: find any, in the
+ * text it accepted (so well-formed, at most JSON_TOKENER_DEFAULT_DEPTH
+ * deep). Returns 0 or -EINVAL with @why written.
+ */
+static int duplicate_key(const char *buf, size_t size, char *why, size_t len)
+{
+	struct key_frame *frames, *f = NULL;
+	const char *p, *end = buf + size, *q;
+	bool expect_key = false;
+	int depth = 0, line = 1, rc = 0, i;
+	char *key;
+
+	frames = calloc(JSON_TOKENER_DEFAULT_DEPTH + 1, sizeof(*frames));
+	if (!frames)
+		return -ENOMEM;
+	for (p = buf; p < end && !rc; p++) {
+		switch (*p) {
+		case '\n':
+			line++;
+			break;
+		case '{':
+		case '[':
+			if (depth == JSON_TOKENER_DEFAULT_DEPTH) {
+				rc = invalid(why, len, "line %d: nested too deep", line);
+				break;
+			}
+			f = &frames[++depth];
+			f->object = *p == '{';
+			expect_key = f->object;
+			break;
+		case '}':
+		case ']':
+			for (i = 0; f && i < f->nr_keys; i++)
+				free(f->keys[i]);
+			if (f)
+				f->nr_keys = 0;
+			f = --depth > 0 ? &frames[depth] : NULL;
+			expect_key = false;
+			break;
+		case ',':
+			expect_key = f && f->object;
+			break;
+		case ':':
+			expect_key = false;
+			break;
+		case '"':
+			for (q = p + 1; q < end && *q != '"'; q++)
+				if (*q == '\\')
+					q++;
+			if (q >= end)
+				break;
+			if (expect_key && f) {
+				key = key_text(p, q);
+				if (!key) {
+					rc = -ENOMEM;
+					break;
+				}
+				for (i = 0; i < f->nr_keys; i++)
+					if (strcmp(f->keys[i], key) == 0)
+						break;
+				if (i < f->nr_keys) {
+					rc = invalid(why, len, "line %d: duplicate key \"%.*s\"",
+						     line, (int)strcspn(key, "\"\\"), key);
+					free(key);
+				} else if (f->nr_keys == INPUT_MAX_KEYS) {
+					rc = invalid(why, len, "line %d: an object with more than %d keys: not a device description",
+						     line, INPUT_MAX_KEYS);
+					free(key);
+				} else {
+					f->keys[f->nr_keys++] = key;
+				}
+			}
+			p = q;
+			break;
+		default:
+			break;
+		}
+	}
+	for (depth = 0; depth <= JSON_TOKENER_DEFAULT_DEPTH; depth++)
+		for (i = 0; i < frames[depth].nr_keys; i++)
+			free(frames[depth].keys[i]);
+	free(frames);
+	return rc;
+}
+
+/* The line of byte @offset of @buf. */
+static int line_of(const char *buf, size_t offset)
+{
+	int line = 1;
+	size_t i;
+
+	for (i = 0; i < offset; i++)
+		if (buf[i] == '\n')
+			line++;
+	return line;
+}
+
+/* One json-c parse of @buf, with the NUL after it, so a bare number ends. */
+static struct json_object *parse_json(struct json_tokener *tok,
+				      const char *buf, size_t size, int flags,
+				      enum json_tokener_error *jerr,
+				      size_t *end)
+{
+	struct json_object *obj;
+
+	json_tokener_reset(tok);
+	json_tokener_set_flags(tok, flags);
+	obj = json_tokener_parse_ex(tok, buf, (int)size + 1);
+	*jerr = json_tokener_get_error(tok);
+	*end = json_tokener_get_parse_end(tok);
+	if (*end > size)
+		*end = size;
+	return obj;
+}
+
+int device_input_json(const char *buf, size_t size, struct json_object **obj,
+		      char *why, size_t len)
+{
+	enum json_tokener_error jerr, jerr2;
+	struct json_tokener *tok;
+	struct json_object *first;
+	const char *nul;
+	size_t end, end2;
+	int rc;
+
+	*obj = NULL;
+	nul = memchr(buf, '\0', size);
+	if (nul)
+		return invalid(why, len, "line %d: binary data (a NUL byte): not JSON",
+			       line_of(buf, (size_t)(nul - buf)));
+	if (size > INT_MAX - 1)
+		return invalid(why, len, "too large");
+	if (strspn(buf, " \t\r\n") == size)
+		return invalid(why, len, "not valid JSON: empty");
+	tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	/* RFC 8259 only: no comments, single quotes, NaN, trailing data */
+	*obj = parse_json(tok, buf, size, JSON_TOKENER_STRICT, &jerr, &end);
+	if (!*obj && jerr == json_tokener_success) {
+		rc = invalid(why, len, "expected one device object, not null");
+	} else if (!*obj && jerr == json_tokener_continue) {
+		rc = invalid(why, len, "not valid JSON: unexpected end of the file");
+	} else if (!*obj) {
+		/*
+		 * Strict mode refuses trailing data as an unexpected
+		 * character: when a whole value ends before the error, say
+		 * what is wrong.
+		 */
+		first = parse_json(tok, buf, size, 0, &jerr2, &end2);
+		json_object_put(first);
+		if (first && end2 <= end)
+			rc = invalid(why, len, "line %d: more data after the device object",
+				     line_of(buf, end2 +
+					     strspn(buf + end2, " \t\r\n")));
+		else
+			rc = invalid(why, len, "not valid JSON: line %d: %s",
+				     line_of(buf, end),
+				     json_tokener_error_desc(jerr));
+	} else if (end + strspn(buf + end, " \t\r\n") < size) {
+		/* what follows the value must be blank */
+		rc = invalid(why, len, "line %d: more data after the device object",
+			     line_of(buf, end + strspn(buf + end, " \t\r\n")));
+	} else {
+		rc = duplicate_key(buf, size, why, len);
+	}
+	json_tokener_free(tok);
+	if (rc) {
+		json_object_put(*obj);
+		*obj = NULL;
+	}
+	return rc;
+}
+
 /* The whole file as one JSON value; a parse error is described in @why. */
 static int read_json_file(const char *path, struct json_object **obj,
 			  char *why, size_t len)
 {
-	enum json_tokener_error jerr = json_tokener_success;
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f;
@@ -173,13 +460,7 @@ static int read_json_file(const char *path, struct json_object **obj,
 	fclose(f);
 	if (!rc) {
 		buf[size] = '\0';
-		*obj = json_tokener_parse_verbose(buf, &jerr);
-		if (!*obj) {
-			snprintf(why, len, "not valid JSON: %s",
-				 jerr == json_tokener_success ? "empty" :
-				 json_tokener_error_desc(jerr));
-			rc = -EINVAL;
-		}
+		rc = device_input_json(buf, size, obj, why, len);
 	}
 	free(buf);
 	return rc;

@@ -30,6 +30,15 @@ struct device_input {
  */
 int device_input_parse(struct json_object *obj, unsigned long page_size,
 		       struct device_input *in, char *why, size_t len);
+
+/*
+ * Parse @size bytes at @buf (followed by a NUL) as exactly one JSON value,
+ * strictly (RFC 8259): nothing but blanks after it, no key twice in an
+ * object, no NUL byte. Returns 0 with @obj set, or -EINVAL with the
+ * reason (and its line) in @why, or -ENOMEM.
+ */
+int device_input_json(const char *buf, size_t size, struct json_object **obj,
+		      char *why, size_t len);
 void device_input_free(struct device_input *in);
 
 /*

@@ -647,12 +647,13 @@ static int apply_config(struct action *a, struct daxctl_dev *dev)
 			    o->config.dir);
 		return 1;
 	}
-	if (n > 1) {
-		action_note(a, "error: matches both [reconfigure-device %s] (%s:%d) and [reconfigure-device %s] (%s:%d): left as it is",
-			    found[0]->name, found[0]->file, found[0]->line,
-			    found[1]->name, found[1]->file, found[1]->line);
-		return 1;
-	}
+	if (n > 1)
+		/* an error in the configuration: the run fails */
+		return action_fail(a, -EINVAL, ROLLBACK_NONE,
+				   "matches both [reconfigure-device %s] (%s:%d) and [reconfigure-device %s] (%s:%d): left as it is",
+				   found[0]->name, found[0]->file,
+				   found[0]->line, found[1]->name,
+				   found[1]->file, found[1]->line);
 	s = found[0];
 	v = s->values;
 	o->mode = v[CONFIG_MODE].set && v[CONFIG_MODE].mode == CONFIG_MODE_DEVDAX ?
@@ -713,9 +714,10 @@ static int reconfigure_one(struct action *a, struct daxctl_dev *dev,
 }
 
 /*
- * -C, run by udev at boot: a configuration with errors changes nothing,
- * and is not a failure of the run either (it would be retried and logged
- * at every device event): the errors are printed, the exit status is 0.
+ * -C, run at boot for each device: a configuration with errors changes
+ * nothing, and the run fails (-EINVAL), so that its unit shows as failed
+ * and the device is not silently left in the wrong mode. A device that
+ * no section matches is no error.
  */
 static int reconfigure_from_config(struct action *a, struct daxctl_ctx *ctx,
 				   int argc, const char **argv,
@@ -741,7 +743,7 @@ static int reconfigure_from_config(struct action *a, struct daxctl_ctx *ctx,
 		/* no device was looked at: no result object either */
 		if (a->opts->json_result)
 			printf("[]\n");
-		rc = 0;
+		rc = -EINVAL;
 	} else {
 		rc = action_run_devices(a, ctx, argc, argv, usage, options);
 	}

@@ -9,7 +9,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if defined(SYS_openat2) && defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define HAVE_OPENAT2 1
+#endif
+#endif
+
+#include <linux/magic.h>
 
 #include "libdaxctl-private.h"
 #include "util/strings.h"
@@ -44,6 +55,207 @@ int dax_attr_path(char *buf, size_t len, const char *dir, const char *attr)
 	return 0;
 }
 
+/* ctx->root_fd when openat2() is missing: use open_checked() */
+#define ROOT_FD_NO_OPENAT2 (-2)
+
+void dax_close_root(struct daxctl_ctx *ctx)
+{
+	if (ctx->root_fd >= 0)
+		close(ctx->root_fd);
+	ctx->root_fd = -1;
+}
+
+/* @path without the system root and the slashes after it, or NULL. */
+static const char *below_root(struct daxctl_ctx *ctx, const char *path)
+{
+	size_t n = strlen(ctx->root);
+
+	if (strncmp(path, ctx->root, n) != 0 || path[n] != '/')
+		return NULL;
+	while (path[n] == '/')
+		n++;
+	return path + n;
+}
+
+/*
+ * Open @rel below the root's directory descriptor, refusing (EXDEV) any
+ * resolution that leaves it: a ".." above the root, an absolute symlink,
+ * a magic link. Sysfs links are relative and stay inside sysfs, so a copy
+ * of a real tree is unaffected. -ENOSYS when the kernel has no openat2().
+ */
+static int open_beneath(struct daxctl_ctx *ctx, const char *rel, int flags)
+{
+#ifdef HAVE_OPENAT2
+	struct open_how how = {
+		.flags = (unsigned long long)flags,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int tries = 3;
+	long fd;
+
+	if (ctx->root_fd == ROOT_FD_NO_OPENAT2)
+		return -ENOSYS;
+	if (ctx->root_fd < 0) {
+		ctx->root_fd = open(ctx->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (ctx->root_fd < 0)
+			return -errno;
+	}
+	do
+		fd = syscall(SYS_openat2, ctx->root_fd, rel, &how, sizeof(how));
+	/* a rename elsewhere in the tree made ".." unverifiable: retry */
+	while (fd < 0 && errno == EAGAIN && --tries);
+	if (fd >= 0)
+		return (int)fd;
+	if (errno == ENOSYS) {
+		dax_close_root(ctx);
+		ctx->root_fd = ROOT_FD_NO_OPENAT2;
+	}
+	return -errno;
+#else
+	(void)ctx;
+	(void)rel;
+	(void)flags;
+	return -ENOSYS;
+#endif
+}
+
+/*
+ * Without openat2(): open, then check where the descriptor really leads
+ * (its /proc link, or the path's realpath() without procfs) before any
+ * byte is read or written.
+ */
+static int open_checked(struct daxctl_ctx *ctx, const char *path, int flags)
+{
+	char link[64], buf[DAX_PATH_MAX], *real = buf, *resolved = NULL;
+	size_t n = strlen(ctx->root);
+	bool inside;
+	ssize_t len;
+	int fd, rc;
+
+	fd = open(path, flags);
+	if (fd < 0)
+		return -errno;
+	snprintf(link, sizeof(link), "%s/self/fd/%d",
+		 sysroot_mountpoint(SYSROOT_PROCFS), fd);
+	len = readlink(link, buf, sizeof(buf) - 1);
+	if (len >= 0) {
+		buf[len] = '\0';
+	} else {
+		resolved = realpath(path, NULL);
+		if (!resolved) {
+			rc = -errno;
+			close(fd);
+			return rc;
+		}
+		real = resolved;
+	}
+	inside = strncmp(real, ctx->root, n) == 0 && real[n] == '/';
+	free(resolved);
+	if (!inside) {
+		close(fd);
+		return -EXDEV;
+	}
+	return fd;
+}
+
+static const char *file_type(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFSOCK:
+		return "a socket";
+	default:
+		return "not a regular file";
+	}
+}
+
+/*
+ * Whether @path is in the live system's sysfs, checked to be sysfs (once
+ * per context). Sysfs (kernfs) can hold no FIFO, device or socket: each
+ * file it has is a regular attribute, so its opens need no fstat().
+ */
+static bool in_live_sysfs(struct daxctl_ctx *ctx, const char *path)
+{
+	const char *sysfs = sysroot_mountpoint(SYSROOT_SYSFS);
+	size_t n = strlen(sysfs);
+	struct statfs sfs;
+
+	if (*ctx->root || strncmp(path, sysfs, n) != 0 || path[n] != '/')
+		return false;
+	if (!ctx->live_sysfs)
+		ctx->live_sysfs = statfs(sysfs, &sfs) == 0 &&
+				  sfs.f_type == SYSFS_MAGIC ? 1 : -1;
+	return ctx->live_sysfs > 0;
+}
+
+/*
+ * Open a file of the system root for one read or write. A crafted tree
+ * must not hang the library or redirect it: the open never blocks (a
+ * FIFO would wait for a writer for ever), whatever is not a regular file
+ * is refused, and below a system root other than the live one the path
+ * may not resolve outside that root. On the live system the root is "/",
+ * which nothing can leave, so a plain open() is enough there, and what is
+ * opened in its sysfs is known to be regular.
+ * Returns the descriptor or -errno; refusals are logged with the path.
+ */
+int dax_open_file(struct daxctl_ctx *ctx, const char *path, int flags)
+{
+	const char *rel;
+	struct stat st;
+	int fd;
+
+	flags |= O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	if (!*ctx->root) {
+		fd = open(path, flags);
+		if (fd < 0)
+			fd = -errno;
+	} else if ((rel = below_root(ctx, path))) {
+		fd = open_beneath(ctx, rel, flags);
+		/* no openat2(), or a seccomp filter that refuses it */
+		if (fd == -ENOSYS || fd == -EPERM)
+			fd = open_checked(ctx, path, flags);
+	} else {
+		fd = -EXDEV;
+	}
+	if (fd == -ENXIO) {
+		/* what O_NONBLOCK makes of a FIFO without a reader */
+		dax_err(ctx, "%s: a FIFO or device, not a regular file: refused\n",
+			path);
+		return -EINVAL;
+	}
+	if (fd == -EXDEV) {
+		dax_err(ctx, "%s: resolves outside the system root %s: refused\n",
+			path, ctx->root);
+		return -EXDEV;
+	}
+	if (fd < 0) {
+		dax_dbg(ctx, "open %s: %s\n", path, strerror(-fd));
+		return fd;
+	}
+	if (in_live_sysfs(ctx, path))
+		return fd;
+	if (fstat(fd, &st) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		dax_err(ctx, "%s: %s, not a regular file: refused\n", path,
+			file_type(st.st_mode));
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
 /* Returns the length read (newline stripped) or -errno. */
 int dax_read_attr(struct daxctl_ctx *ctx, const char *path, char *buf,
 		  size_t len)
@@ -51,12 +263,9 @@ int dax_read_attr(struct daxctl_ctx *ctx, const char *path, char *buf,
 	ssize_t n;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		dax_dbg(ctx, "open %s: %s\n", path, strerror(-rc));
-		return rc;
-	}
+	fd = dax_open_file(ctx, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
 	n = read(fd, buf, len - 1);
 	rc = -errno;
 	close(fd);
@@ -106,12 +315,9 @@ int dax_write_attr(struct daxctl_ctx *ctx, const char *path,
 			ctx->dry_run_report(ctx, path, value);
 		return 0;
 	}
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		dax_dbg(ctx, "open %s: %s\n", path, strerror(-rc));
-		return rc;
-	}
+	fd = dax_open_file(ctx, path, O_WRONLY);
+	if (fd < 0)
+		return fd;
 	n = write(fd, value, len);
 	rc = n < 0 ? -errno : 0;
 	/* sysfs reports some refusals only when the write is flushed */

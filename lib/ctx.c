@@ -50,9 +50,10 @@ static int config_path_follow_root(struct daxctl_ctx *ctx)
 /*
  * DAXCTL_SYSROOT points the library at a copy of a system's /sys (and
  * /proc): a captured dump, a test fixture or an emulator mount. It is for
- * inspection and testing; like DAXCTL_LOG and DAXCTL_CONFIG_PATH (another
- * configuration directory) it is ignored in secure-execution (setuid)
- * contexts.
+ * inspection and testing. DAXCTL_LOG and DAXCTL_CONFIG_PATH (another
+ * configuration directory) are ignored in secure-execution (setuid)
+ * contexts; DAXCTL_SYSROOT is refused there (-EPERM), since ignoring it
+ * would turn a command meant for a copy onto the live system.
  */
 DAXCTL_EXPORT int daxctl_new(struct daxctl_ctx **ctx)
 {
@@ -65,11 +66,19 @@ DAXCTL_EXPORT int daxctl_new(struct daxctl_ctx **ctx)
 	if (!c)
 		return -ENOMEM;
 	c->refcount = 1;
+	c->root_fd = -1;
 	c->log_fn = log_stderr;
 	c->log_priority = LOG_ERR;
 	list_init(&c->regions);
+	env = sysroot_from_env();
+	if (env && !sysroot_is_live(env) && sysroot_secure_execution()) {
+		dax_err(c, "DAXCTL_SYSROOT=%s is refused in a setuid or setgid program\n",
+			env);
+		free(c);
+		return -EPERM;
+	}
 	/* paths handed out are compared with realpath()s (QEMU does so) */
-	c->root = sysroot_resolve(sysroot_from_env());
+	c->root = sysroot_resolve(env);
 	/* a system root brings its own configuration */
 	env = env_get("DAXCTL_CONFIG_PATH");
 	if (env && *env) {
@@ -111,6 +120,7 @@ DAXCTL_EXPORT void daxctl_unref(struct daxctl_ctx *ctx)
 		dax_region_free(container_of(pos, struct daxctl_region, node));
 	dax_modules_release(ctx);
 	dax_info(ctx, "context %p released\n", (void *)ctx);
+	dax_close_root(ctx);
 	free(ctx->root);
 	free(ctx->config_path);
 	free(ctx->bus_path);
@@ -131,6 +141,12 @@ DAXCTL_EXPORT int daxctl_set_sysroot(struct daxctl_ctx *ctx, const char *root)
 	resolved = sysroot_normalise(root);
 	if (!resolved)
 		return -ENOMEM;
+	if (*resolved && sysroot_secure_execution()) {
+		dax_err(ctx, "system root %s is refused in a setuid or setgid program\n",
+			resolved);
+		free(resolved);
+		return -EPERM;
+	}
 	if (*resolved) {
 		if (stat(resolved, &st) < 0) {
 			rc = -errno;
@@ -153,6 +169,7 @@ DAXCTL_EXPORT int daxctl_set_sysroot(struct daxctl_ctx *ctx, const char *root)
 		return rc;
 	}
 	free(old_root);
+	dax_close_root(ctx);
 	free(ctx->bus_path);
 	ctx->bus_path = NULL;
 	/* what was read below the old root */

@@ -5,10 +5,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libdaxctl-private.h"
 #include "util/strings.h"
@@ -375,12 +377,18 @@ static unsigned long long iomem_lookup(struct daxctl_ctx *ctx,
 	char path[DAX_PATH_MAX], line[512];
 	unsigned long long start = 0;
 	FILE *f;
+	int fd;
 
 	if (dax_proc_path(ctx, path, sizeof(path), "iomem"))
 		return 0;
-	f = fopen(path, "re");
-	if (!f)
+	fd = dax_open_file(ctx, path, O_RDONLY);
+	if (fd < 0)
 		return 0;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return 0;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long s, e;
 		int n = 0;

@@ -35,6 +35,8 @@ struct daxctl_ctx {
 	int log_priority;
 	void *userdata;
 	char *root;		/* system root prefix, "" for the live system */
+	int root_fd;		/* O_PATH of root for attr.c, -1: not open */
+	int live_sysfs;		/* attr.c: the live /sys is sysfs: 1, not: -1 */
 	char *config_path;
 	bool config_path_set;	/* set explicitly: does not follow the root */
 	char *bus_path;		/* daxctl_get_bus_path() storage */
@@ -170,6 +172,8 @@ int dax_read_u64(struct daxctl_ctx *ctx, const char *dir, const char *attr,
 		 int base, unsigned long long *out);
 int dax_write_attr(struct daxctl_ctx *ctx, const char *path,
 		   const char *value);
+int dax_open_file(struct daxctl_ctx *ctx, const char *path, int flags);
+void dax_close_root(struct daxctl_ctx *ctx);
 int dax_readlink_basename(const char *path, char *buf, size_t len);
 char *dax_resolve_link(struct daxctl_ctx *ctx, const char *dir,
 		       const char *name);

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
 
 #include "util/sysroot.h"
 
@@ -15,11 +17,16 @@ static const char *const mountpoints[] = {
 
 const char *sysroot_from_env(void)
 {
-#ifdef HAVE_SECURE_GETENV
-	return secure_getenv("DAXCTL_SYSROOT");
-#else
+	/* read even when secure: the caller refuses it rather than drop it */
 	return getenv("DAXCTL_SYSROOT");
-#endif
+}
+
+bool sysroot_secure_execution(void)
+{
+	/* AT_SECURE also covers file capabilities and LSM transitions */
+	if (getauxval(AT_SECURE))
+		return true;
+	return getuid() != geteuid() || getgid() != getegid();
 }
 
 const char *sysroot_mountpoint(enum sysroot_fs fs)
@@ -43,6 +50,13 @@ char *sysroot_normalise(const char *root)
 	memcpy(copy, root, len);
 	copy[len] = '\0';
 	return copy;
+}
+
+bool sysroot_is_live(const char *root)
+{
+	if (root)
+		root += strspn(root, "/");
+	return !root || !*root;
 }
 
 char *sysroot_resolve(const char *root)

@@ -2,6 +2,7 @@
 #ifndef _UTIL_SYSROOT_H_
 #define _UTIL_SYSROOT_H_
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -20,11 +21,21 @@ enum sysroot_fs {
 
 /*
  * The system root named by the DAXCTL_SYSROOT environment variable, or
- * NULL. Like every environment hook it is ignored in secure-execution
- * (setuid) contexts. Only the library reads it, as the default root of a
- * new context; programs ask the context (daxctl_get_sysroot()).
+ * NULL. Unlike the other environment hooks it is returned in a
+ * secure-execution (setuid) context too, for the caller to refuse: a
+ * root silently dropped would act on the live system instead. Only the
+ * library reads it, as the default root of a new context; programs ask
+ * the context (daxctl_get_sysroot()).
  */
 const char *sysroot_from_env(void);
+
+/*
+ * Whether this process runs in a secure-execution context: set-user-ID,
+ * set-group-ID or with file capabilities (AT_SECURE), or with real and
+ * effective ids that differ. No other system root than the live one is
+ * accepted there.
+ */
+bool sysroot_secure_execution(void);
 
 /* The mount point of @fs on a live system, e.g. the sysfs mount point. */
 const char *sysroot_mountpoint(enum sysroot_fs fs);
@@ -35,6 +46,9 @@ const char *sysroot_mountpoint(enum sysroot_fs fs);
  * dropped. Returns a malloc'ed string or NULL on allocation failure.
  */
 char *sysroot_normalise(const char *root);
+
+/* Whether @root names the live system: NULL, "" or "/" (slashes only). */
+bool sysroot_is_live(const char *root);
 
 /*
  * The root as the library uses it: normalised, and with its own symlinks

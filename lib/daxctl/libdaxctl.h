@@ -18,8 +18,8 @@
  * daxctl_set_sysroot() or, as the default of a new context, the
  * environment variable DAXCTL_SYSROOT names another directory (a captured
  * sysfs tree or an emulator; meant for testing and inspection, the
- * variable is ignored in setuid programs). Paths returned by the library
- * include that root.
+ * variable is refused in setuid programs: daxctl_new() fails with -EPERM).
+ * Paths returned by the library include that root.
  *
  * uuid_t: define HAVE_UUID (and include <uuid/uuid.h>) before including
  * this header to use libuuid's type; otherwise the header declares a
@@ -63,7 +63,9 @@ struct daxctl_memory;
  * library) and the system's configuration directory. Nothing is read from
  * sysfs until a region is asked for.
  *
- * Returns: 0, -EINVAL for a NULL @ctx, -ENOMEM. Since: LIBDAXCTL_1
+ * Returns: 0, -EINVAL for a NULL @ctx, -ENOMEM; -EPERM when
+ * DAXCTL_SYSROOT names a root other than "/" in a setuid or setgid
+ * program (logged). Since: LIBDAXCTL_1
  */
 int daxctl_new(struct daxctl_ctx **ctx);
 
@@ -697,7 +699,9 @@ const char *daxctl_dev_get_driver(struct daxctl_dev *dev);
  * Returns: 0; -EINVAL for a NULL @ctx; -EBUSY when the context has
  * enumerated or added regions; -ENOENT when @root does not exist,
  * -ENOTDIR when it is not a directory, another -errno when it cannot be
- * looked at (-EACCES); -ENOMEM. On failure the root is unchanged.
+ * looked at (-EACCES); -EPERM for any root but the live system's in a
+ * setuid or setgid program (logged); -ENOMEM. On failure the root is
+ * unchanged.
  * Since: DAXCTL_EXT_2
  */
 int daxctl_set_sysroot(struct daxctl_ctx *ctx, const char *root);

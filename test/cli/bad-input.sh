@@ -8,7 +8,9 @@
 # run on the kernel emulator, and after all of them the system must be
 # byte-for-byte as before: nothing was written. Sysfs rows corrupt one
 # attribute of a copy of a recorded system and check that the value is
-# reported, not acted on. The full outputs of most rows are also kept in
+# reported, not acted on; hostile-tree rows replace one by a FIFO, a
+# directory or a link out of the system root, and check that daxctl
+# neither hangs nor reads or writes through it. The full outputs of most rows are also kept in
 # test/cli/expected/: lifecycle-usage.out, lifecycle-create.out and
 # config-errors.out; this file is the overview.
 
@@ -24,11 +26,11 @@ state_of() {
 }
 
 # row EXIT MESSAGE ARGS...: daxctl ARGS exits EXIT and says MESSAGE (a
-# fixed string) on stderr
+# fixed string) on stderr; a run that hangs is killed after a minute
 row() {
 	_want_rc=$1 _want_msg=$2
 	shift 2
-	"$DAXCTL" "$@" > "$_tmp/out" 2> "$_tmp/err" < /dev/null
+	timeout 60 "$DAXCTL" "$@" > "$_tmp/out" 2> "$_tmp/err" < /dev/null
 	_rc=$?
 	_desc=$(printf 'daxctl %s: exit %s, "%s"' "$(_quote_args "$@")" \
 		"$_want_rc" "$_want_msg" | sed "s|$_tmp|\$TMP|g")
@@ -90,29 +92,76 @@ row 234 "ranges 0x70000000-0x77ffffff and 0x70000000-0x77ffffff overlap" \
 	reconfigure-device --input "$_tmp/overlap.json" dax0.0
 row 254 "$_tmp/missing.json: No such file or directory" \
 	reconfigure-device --input "$_tmp/missing.json" dax0.0
+# strict JSON: one value, nothing after it, no key twice, list's types
+good='"chardev":"dax0.2","size":134217728,"align":2097152'
+map='{"page_offset":0,"start":1879048192,"end":2013265919}'
+file trailing.json "{$good,\"mappings\":[$map]} x"
+row 234 "$_tmp/trailing.json: line 1: more data after the device object" \
+	create-device --input "$_tmp/trailing.json"
+file two.json "{$good,\"mappings\":[$map]}\n\n{$good,\"mappings\":[$map]}\n"
+row 234 "$_tmp/two.json: line 3: more data after the device object" \
+	create-device --input "$_tmp/two.json"
+file dup.json "{$good,\"mappings\":[$map],\n\"size\":268435456}"
+row 234 "$_tmp/dup.json: line 2: duplicate key \"size\"" \
+	create-device --input "$_tmp/dup.json"
+file dupesc.json "{$good,\"mappings\":[$map],\"\\\\u0073ize\":1}"
+row 234 "$_tmp/dupesc.json: line 1: duplicate key \"size\"" \
+	create-device --input "$_tmp/dupesc.json"
+file dupmap.json "{$good,\"mappings\":[{\"page_offset\":0,\"start\":0,\"start\":1879048192,\"end\":2013265919}]}"
+row 234 "$_tmp/dupmap.json: line 1: duplicate key \"start\"" \
+	create-device --input "$_tmp/dupmap.json"
+file type.json "{$good,\"mode\":1,\"mappings\":[$map]}"
+row 234 "$_tmp/type.json: \"mode\" must be a string, not an integer" \
+	create-device --input "$_tmp/type.json"
+file nest.json "{$good,\"extra\":{\"a\":1},\"mappings\":[$map]}"
+row 234 "$_tmp/nest.json: \"extra\" is an object: only \"mappings\" holds more than a value" \
+	create-device --input "$_tmp/nest.json"
+file mapnest.json "{$good,\"mappings\":[{\"page_offset\":0,\"start\":1879048192,\"end\":2013265919,\"x\":[1]}]}"
+row 234 "$_tmp/mapnest.json: mapping 0: \"x\" is an array" \
+	create-device --input "$_tmp/mapnest.json"
+file mapsize.json "{$good,\"mappings\":[{\"page_offset\":0,\"start\":1879048192,\"end\":2013265919,\"size\":\"128\"}]}"
+row 234 "$_tmp/mapsize.json: mapping 0: \"size\" must be an integer, not a string" \
+	create-device --input "$_tmp/mapsize.json"
+file quotes.json "{'chardev':'dax0.2'}"
+row 234 "$_tmp/quotes.json: not valid JSON: line 1" \
+	create-device --input "$_tmp/quotes.json"
+file null.json 'null\n'
+row 234 "$_tmp/null.json: expected one device object, not null" \
+	create-device --input "$_tmp/null.json"
 row 129 "--input describes one device" \
 	reconfigure-device --input "$_tmp/overlap.json" all
 row 129 "it cannot be combined with --mode" \
 	reconfigure-device --input "$_tmp/overlap.json" -m devdax dax0.0
 
-# ---- configuration files (reconfigure-device -C: exit 0, for udev) ----
+# ---- configuration files (reconfigure-device -C: the boot unit fails) ----
 conf=$_tmp/conf
 mkdir -p "$conf"
 DAXCTL_CONFIG_PATH=$conf
 export DAXCTL_CONFIG_PATH
 file conf/50.conf '[reconfigure-device a\ndevice = dax0.0\n'
-row 0 "$conf/50.conf:1: missing ']'" reconfigure-device -C all
+row 234 "$conf/50.conf:1: missing ']'" reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\ndevice = dax0.0\nmdoe = devdax\n'
-row 0 "$conf/50.conf:3: unknown key 'mdoe'" reconfigure-device -C all
+row 234 "$conf/50.conf:3: unknown key 'mdoe'" reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\ndevice = dax0.0\nmode = ram\n'
-row 0 "$conf/50.conf:3: invalid mode 'ram'" reconfigure-device -C all
+row 234 "$conf/50.conf:3: invalid mode 'ram'" reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\ntarget_node = -2\n'
-row 0 "$conf/50.conf:2: invalid target_node '-2'" reconfigure-device -C all
+row 234 "$conf/50.conf:2: invalid target_node '-2'" reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\nmode = system-ram\n'
-row 0 "$conf/50.conf:1: [reconfigure-device a] has no match key" \
+row 234 "$conf/50.conf:1: [reconfigure-device a] has no match key" \
 	reconfigure-device -C all
 file conf/50.conf '[reconfigure-device a]\ndevice = dax0.0\n\001\000\n'
-row 0 "$conf/50.conf:3: binary data" reconfigure-device -C all
+row 234 "$conf/50.conf:3: binary data" reconfigure-device -C all
+rm "$conf/50.conf"
+mkdir "$conf/50.conf"
+row 234 "$conf/50.conf: a directory, not a regular file" reconfigure-device -C all
+rmdir "$conf/50.conf"
+mkfifo "$conf/50.conf"
+row 234 "$conf/50.conf: a FIFO, not a regular file" reconfigure-device -C all
+rm "$conf/50.conf"
+ln -s /dev/null "$conf/50.conf"
+row 234 "$conf/50.conf: a character device, not a regular file" \
+	reconfigure-device -C all
+rm "$conf/50.conf"
 unset DAXCTL_CONFIG_PATH
 
 state_of > "$_tmp/after"
@@ -149,3 +198,67 @@ sysfs_row sys/devices/platform/hmem.0/dax_region/size "99999999999999999999999" 
 sysfs_row sys/devices/system/memory/block_size_bytes "" 234 \
 	"dax0.1: failed to enable system-ram mode: " \
 	reconfigure-device -m system-ram --dry-run dax0.1
+
+# ---- hostile trees: what is not a regular file, links out of the root ----
+# hostile FIXTURE ATTR KIND EXIT MESSAGE ARGS...: in a copy of FIXTURE,
+# ATTR (below the root) is replaced by KIND: "fifo", "dir" or "link:TARGET";
+# daxctl --sysroot COPY ARGS exits EXIT, without hanging, saying MESSAGE
+outside=$_tmp/outside
+mkdir -p "$outside"
+for _f in unbind state create size; do
+	echo untouched > "$outside/$_f"
+done
+echo 4096 > "$outside/size"
+hostile() {
+	_root=$_tmp/hostile$_tap_count
+	sh "$top_srcdir/test/fixtures/install.sh" "$1" "$_root" >&2 ||
+		_bail "cannot install the fixture"
+	rm -rf "${_root:?}/$2"
+	case $3 in
+	fifo) mkfifo "$_root/$2" ;;
+	dir) mkdir "$_root/$2" ;;
+	link:*) ln -s "${3#link:}" "$_root/$2" ;;
+	esac
+	_r=$4 _m=$5
+	shift 5
+	row "$_r" "$_m" --sysroot "$_root" "$@"
+}
+dev=sys/devices/platform/hmem.0/dax0.1
+drv=sys/bus/dax/drivers/device_dax
+hostile hmem-10-created $dev/size fifo 0 \
+	"dax0.1/size: a FIFO, not a regular file: refused" list -D
+hostile hmem-10-created $dev/size dir 0 \
+	"dax0.1/size: a directory, not a regular file: refused" list -D
+hostile hmem-20-system-ram-online sys/devices/system/memory/block_size_bytes fifo 0 \
+	"block_size_bytes: a FIFO, not a regular file: refused" list -D
+hostile hmem-10-created $drv/unbind fifo 234 \
+	"device_dax/unbind: a FIFO or device, not a regular file: refused" \
+	disable-device dax0.1
+hostile hmem-10-created $dev/size "link:$outside/size" 0 \
+	"dax0.1/size: resolves outside the system root" list -D
+! grep -q '"size":4096' "$_tmp/out"
+tap_result $? "  and the size out there is not listed"
+# six levels up from the driver's directory is the root's parent
+hostile hmem-10-created $drv/unbind "link:../../../../../../outside/unbind" \
+	238 "device_dax/unbind: resolves outside the system root" \
+	disable-device dax0.1
+hostile hmem-20-system-ram-online sys/devices/system/memory/memory8/state \
+	"link:$outside/state" 238 \
+	"memory8/state: resolves outside the system root" offline-memory dax0.1
+hostile hmem-10-created sys/devices/platform/hmem.0/dax_region/create \
+	"link:$outside/create" 238 \
+	"dax_region/create: resolves outside the system root" \
+	create-device -r 0 -s 2m
+# a link that stays inside the root, as sysfs is full of, is followed
+_root=$_tmp/inside
+sh "$top_srcdir/test/fixtures/install.sh" hmem-10-created "$_root" >&2 ||
+	_bail "cannot install the fixture"
+rm "$_root/$dev/size"
+ln -s ../dax0.5/size "$_root/$dev/size"
+timeout 60 "$DAXCTL" --sysroot "$_root" list -D -d dax0.1 > "$_tmp/out" &&
+	grep -q '"size":134217728' "$_tmp/out"
+tap_result $? "a link to dax0.5/size inside the root is read through"
+for _f in unbind state create; do
+	[ "$(cat "$outside/$_f")" = untouched ]
+	tap_result $? "nothing was written to $_f outside the system root"
+done

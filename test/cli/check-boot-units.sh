@@ -173,6 +173,13 @@ for instance in dev-dax0.0 dax0.0 'dev-dax0.0\x2d' dev-sys-dax0.0; do
 		"run_unit '$instance' > \"\$_tmp/out\" 2>&1; _rc=\$?; sed -n '1p;\$p' \"\$_tmp/out\"; exit \$_rc"
 done
 
+# a configuration with an error: the command fails, so the oneshot unit
+# does (systemctl --failed lists it), and the device is left as it is
+printf '[reconfigure-device pmem]\nnvdimm.uuid = %s\nmode = ram\n' \
+	"$uuid" > "$_tmp/conf/pmem.conf"
+run_sh "the unit's command for dax0.0, a configuration with an error" \
+	"run_unit dax0.0"
+
 check_output check-boot-units
 
 # systemd's own check of the unit, where systemd-analyze exists: the

@@ -186,7 +186,8 @@ run "no configuration directory: nothing matches" reconfigure-device -C all
 config daxctl.example.conf < "$top_srcdir/contrib/daxctl.example.conf"
 run "the installed example configures nothing" reconfigure-device -C all
 mkdir "$conf/not-a-file.conf"
-run "a directory named *.conf is not read" reconfigure-device -C dax1.0
+run "a directory named *.conf is an error, not skipped" reconfigure-device -C dax1.0
+rmdir "$conf/not-a-file.conf"
 state_of > "$_tmp/end"
 cmp -s "$_tmp/start" "$_tmp/end"
 tap_result $? "no section: nothing changes"

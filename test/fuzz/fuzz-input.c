@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target for create-device --input: arbitrary bytes parsed as
- * JSON (json-c), then checked by device_input_parse(). On success the
+ * strict JSON by device_input_json() (one value, nothing after it, no
+ * duplicate key), then checked by device_input_parse(). On success the
  * result must satisfy what create-device relies on before it writes
  * anything: at least one range, ranges sorted by page_offset, each
  * non-empty and following the previous one in the device, none
@@ -56,7 +57,6 @@ static void check(const struct device_input *in)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	enum json_tokener_error jerr;
 	struct device_input in;
 	struct json_object *obj;
 	char why[256] = "";
@@ -68,10 +68,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	obj = json_tokener_parse_verbose(s, &jerr);
+	rc = device_input_json(s, size, &obj, why, sizeof(why));
 	free(s);
-	if (!obj)
+	if (rc == -EINVAL && !why[0])
+		failed("JSON refused without a reason");
+	if (rc != 0 && rc != -EINVAL && rc != -ENOMEM)
+		failed("a JSON error other than EINVAL or ENOMEM");
+	if (rc)
 		return 0;
+	if (!obj)
+		failed("JSON accepted without a value");
 	rc = device_input_parse(obj, PAGE, &in, why, sizeof(why));
 	if (rc == 0) {
 		check(&in);
