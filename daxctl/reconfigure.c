@@ -102,9 +102,9 @@ static enum rollback undo_system_ram(struct action *a, struct daxctl_dev *dev,
 
 /*
  * The kernel's auto-online policy, MEM/auto_online_blocks: what it does
- * with the blocks kmem adds (test/kernel/README.md and
- * ../shared/reference/kernel-abi.md section 6: "offline", "online",
- * "online_kernel", "online_movable"). "" when it cannot be read.
+ * with the blocks kmem adds, as the kernel's memory hotplug ABI has it:
+ * "offline", "online", "online_kernel" or "online_movable" (what 6.12
+ * does with each: test/kernel/README.md). "" when it cannot be read.
  */
 static void read_auto_online(struct reconfigure_opts *o, char *buf,
 			     size_t len)
