@@ -130,6 +130,9 @@ struct sim_kernel {
 	bool memory_tiering;		/* devices/virtual/memory_tiering */
 	bool dev_memmap_on_memory;	/* DEV/memmap_on_memory */
 	bool dev_state;			/* DEV/state */
+	bool region_kmem;		/* hmem/CXL devices match kmem */
+	bool mapping_silent;		/* unaligned mapping: ok, no-op */
+	bool iomem_hmem;		/* /proc/iomem names hmem.N */
 };
 
 struct sim_model {

@@ -45,7 +45,10 @@ static void add_region(struct lines *l, struct sim_region *r)
 	char name[48];
 	int i, j, depth = 1;
 
-	if (r->kind == REGION_HMEM || r->kind == REGION_CXL) {
+	if (r->kind == REGION_HMEM && !sim.kernel.iomem_hmem) {
+		/* 6.12: no hmem.N entry, the devices under Soft Reserved */
+		add(l, r->start, r->end, 0, "Soft Reserved");
+	} else if (r->kind == REGION_HMEM || r->kind == REGION_CXL) {
 		snprintf(name, sizeof(name), "hmem.%d", r->id);
 		add(l, r->start, r->end, 0, r->kind == REGION_HMEM ? name :
 								    "CXL Window 0");
