@@ -40,6 +40,7 @@ struct sim_region {
 	int id;
 	uint64_t start, end;	/* inclusive */
 	uint64_t align;
+	uint64_t window;	/* CXL: the fixed memory window's size */
 	int target_node, numa_node;
 	bool dynamic;
 	bool class_model;	/* legacy /sys/class/dax device */
