@@ -10,9 +10,11 @@
  * says exactly where the device was left.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <daxctl/libdaxctl.h>
 
@@ -154,15 +156,172 @@ static enum rollback restore_memmap(struct action *a, struct daxctl_dev *dev,
 	return rb;
 }
 
+/*
+ * The kernel's auto-online policy, MEM/auto_online_blocks: what it does
+ * with the blocks kmem adds, as the kernel's memory hotplug ABI has it:
+ * "offline", "online", "online_kernel" or "online_movable" (what 6.12
+ * does with each: test/kernel/README.md). "" when it cannot be read.
+ */
+static void read_auto_online(struct reconfigure_opts *o, char *buf,
+			     size_t len)
+{
+	char path[4096];
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path),
+		 "%s%s/devices/system/memory/auto_online_blocks",
+		 o->root ? o->root : "", sysroot_mountpoint(SYSROOT_SYSFS));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/*
+ * Where the policy puts new blocks: 1 ZONE_MOVABLE, 0 a kernel zone
+ * ("online" lets the kernel pick, which is ZONE_NORMAL unless movable_node
+ * or memory_hotplug.online_policy say otherwise), -1 nowhere (offline).
+ */
+static int policy_zone(const char *policy)
+{
+	if (strcmp(policy, "online_movable") == 0)
+		return 1;
+	if (strcmp(policy, "online") == 0 ||
+	    strcmp(policy, "online_kernel") == 0)
+		return 0;
+	return -1;
+}
+
+static const char *zone_name(bool movable)
+{
+	return movable ? "ZONE_MOVABLE" : "a kernel zone";
+}
+
+/*
+ * The memory of a device kmem holds, as the request says, whoever onlined
+ * some of it first (the kernel's auto-online policy as kmem bound, or a
+ * udev rule): -N offlines what is online; otherwise the offline blocks are
+ * onlined into the zone asked for, and blocks found in the other zone are
+ * offlined and onlined again into it. @pre: the blocks found online.
+ * @accept (-f): when the kernel will not let them go, keep them where they
+ * are with a warning instead of failing. @old_driver: the driver to go
+ * back to when a failure leaves the memory offline, "" for none, NULL when
+ * the device was in system-ram mode before (nothing to undo then).
+ * Returns 0 when something changed, 1 when nothing had to, or fails.
+ */
+static int settle_memory(struct action *a, struct daxctl_dev *dev,
+			 struct daxctl_memory *mem, int total, int pre,
+			 const char *old_driver)
+{
+	struct reconfigure_opts *o = a->priv;
+	bool movable = !o->no_movable;
+	int rc, m;
+
+	if (o->no_online) {
+		if (pre == 0)
+			return 1;
+		rc = daxctl_memory_offline(mem);
+		if (rc >= 0) {
+			action_note(a, "offlined them again, as asked");
+			return 0;
+		}
+		if (o->force) {
+			action_note(a, "warning: they stay online: the kernel refused to offline them (%s)",
+				    strerror(-rc));
+			return 0;
+		}
+		/* as it was when it was in system-ram mode before */
+		if (!old_driver)
+			return action_fail_lib(a, rc, ROLLBACK_RESTORED,
+					       "failed to offline memory");
+		action_left(a, "left in system-ram mode with %d of %d memory blocks online",
+			    daxctl_memory_is_online(mem), total);
+		return action_fail_lib(a, rc, ROLLBACK_INCOMPLETE,
+				       "failed to offline the memory the kernel onlined");
+	}
+	rc = pre == total ? 0 :
+	     movable ? daxctl_memory_online(mem) :
+		       daxctl_memory_online_no_movable(mem);
+	if (rc < 0) {
+		enum rollback rb = ROLLBACK_RESTORED;
+
+		if (old_driver)
+			rb = undo_system_ram(a, dev,
+					     *old_driver ? old_driver : NULL);
+		else
+			memory_report_left(a, mem, total);
+		return action_fail_lib(a, rc, rb, "failed to online memory");
+	}
+	if (rc > 0)
+		action_verbose(a, "%d memory %s onlined", rc,
+			       plural(rc, "block", "blocks"));
+	/*
+	 * All online now: in the zone asked for? (A kernel zone asked for
+	 * with some blocks Movable and others not is not told apart here.)
+	 */
+	m = daxctl_memory_is_movable(mem);
+	if (pre == 0 || m < 0 || (m == 1) == movable)
+		return pre == total ? 1 : 0;
+	rc = daxctl_memory_offline(mem);
+	if (rc < 0) {
+		if (o->force) {
+			action_note(a, "warning: they stay in %s, not %s as asked: the kernel refused to offline them (%s)",
+				    zone_name(!movable), zone_name(movable),
+				    strerror(-rc));
+			return 0;
+		}
+		if (old_driver)
+			action_left(a, "left in system-ram mode with its memory online in %s",
+				    zone_name(!movable));
+		return action_fail_lib(a, rc, old_driver ? ROLLBACK_INCOMPLETE :
+							   ROLLBACK_RESTORED,
+				       movable ? "failed to move the memory to ZONE_MOVABLE" :
+						 "failed to move the memory to a kernel zone");
+	}
+	rc = movable ? daxctl_memory_online(mem) :
+		       daxctl_memory_online_no_movable(mem);
+	if (rc < 0) {
+		enum rollback rb = old_driver ?
+			undo_system_ram(a, dev, *old_driver ? old_driver : NULL) :
+			ROLLBACK_INCOMPLETE;
+
+		if (!old_driver)
+			action_left(a, "left in system-ram mode with its memory offline");
+		return action_fail_lib(a, rc, rb, "failed to online memory");
+	}
+	action_note(a, "moved them to %s, as asked", zone_name(movable));
+	return 0;
+}
+
+/* Say what the kernel (or a udev rule) did before daxctl could. */
+static void note_preonlined(struct action *a, struct daxctl_memory *mem,
+			    int total, int pre, const char *policy)
+{
+	int m = pre == total ? daxctl_memory_is_movable(mem) : -1;
+
+	action_note(a, "the kernel onlined %d of %d memory %s itself as kmem bound (%s%s)%s",
+		    pre, total, plural(total, "block", "blocks"),
+		    policy_zone(policy) >= 0 ? "auto_online_blocks: " :
+					       "a udev rule or the kernel's policy",
+		    policy_zone(policy) >= 0 ? policy : "",
+		    m == 1 ? ", into ZONE_MOVABLE" :
+		    m == 0 ? ", into a kernel zone" : "");
+}
+
 static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 			 struct result *res)
 {
 	struct reconfigure_opts *o = a->priv;
 	const char *driver = daxctl_dev_get_driver(dev);
-	char old_driver[64] = "";
+	char old_driver[64] = "", policy[32];
 	struct daxctl_memory *mem;
 	enum rollback rb;
-	int rc, total, old_memmap, cur;
+	int rc, total, old_memmap, cur, pre;
 
 	if (!driver && daxctl_dev_is_enabled(dev))
 		return action_fail(a, -EOPNOTSUPP, ROLLBACK_NONE,
@@ -179,7 +338,30 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 					   cur);
 		action_note(a, "already in system-ram mode");
 		rc = 1;
-		if (!o->no_online) {
+		/*
+		 * -f and -C (the configuration is the standing request) also
+		 * take memory the kernel onlined by itself to the zone asked
+		 * for; plain -m system-ram only onlines what is offline
+		 */
+		if (o->force || o->check_config) {
+			rc = memory_of(a, dev, &mem, &total);
+			pre = rc || a->opts->dry_run ? 0 :
+			      daxctl_memory_is_online(mem);
+			if (rc == 0 && pre < 0)
+				rc = action_fail(a, pre, ROLLBACK_NONE,
+						 "failed to determine online state: %s",
+						 strerror(-pre));
+			if (rc == 0)
+				rc = settle_memory(a, dev, mem, total, pre,
+						   NULL);
+			if (rc == 1 && pre == total && !o->no_online)
+				action_note(a, "all %d memory %s already online, in %s",
+					    total, plural(total, "block", "blocks"),
+					    zone_name(!o->no_movable));
+			else if (rc == 1 && pre == 0 && o->no_online)
+				action_note(a, "all %d memory %s already offline",
+					    total, plural(total, "block", "blocks"));
+		} else if (!o->no_online) {
 			rc = memory_of(a, dev, &mem, &total);
 			if (rc == 0)
 				rc = memory_online_blocks(a, mem, total,
@@ -193,12 +375,25 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 		return action_fail(a, -EBUSY, ROLLBACK_NONE,
 				   "bound to %s: use --force to take it from that driver",
 				   driver);
-	if (!o->force && (!o->no_movable || o->no_online) &&
-	    daxctl_dev_will_auto_online_memory(dev))
+	/*
+	 * Under an auto-online policy the kernel onlines the blocks itself as
+	 * kmem binds. Into ZONE_MOVABLE, that is fine whatever was asked:
+	 * movable memory can be offlined again, or onlined into a kernel zone.
+	 * Into a kernel zone, it may never come back (kernel allocations land
+	 * there at once): refused unless that is what was asked, or -f says to
+	 * go ahead and move it where the kernel lets it go.
+	 */
+	read_auto_online(o, policy, sizeof(policy));
+	if (!o->force && policy_zone(policy) == 0 &&
+	    (!o->no_movable || o->no_online))
 		return action_fail(a, -EBUSY, ROLLBACK_NONE,
-				   "error: kernel policy will auto-online memory, aborting (the kernel, not daxctl, would choose the zone%s; write 'offline' to %s/devices/system/memory/auto_online_blocks, or use --force to accept that)",
-				   o->no_online ? " and online it" : "",
-				   sysroot_mountpoint(SYSROOT_SYSFS));
+				   "error: kernel policy will auto-online memory, aborting (auto_online_blocks is %s: the kernel would online it into %s as kmem binds, where it may stay%s; write 'offline' or 'online_movable' to %s/devices/system/memory/auto_online_blocks, or use --force to let the kernel online it, then %s where the kernel allows)",
+				   policy, policy[6] ? "a kernel zone" :
+				   "the zone of its choice (usually a kernel zone)",
+				   o->no_online ? " online" : " unremovable",
+				   sysroot_mountpoint(SYSROOT_SYSFS),
+				   o->no_online ? "offline it again" :
+						  "move it to ZONE_MOVABLE");
 	if (daxctl_dev_get_target_node(dev) < 0 && *action_lib_error(a))
 		return action_fail_lib(a, -EINVAL, ROLLBACK_NONE,
 				       "cannot become system-ram");
@@ -243,30 +438,31 @@ static int to_system_ram(struct action *a, struct daxctl_dev *dev,
 		return action_fail_lib(a, rc, rb,
 				       "failed to enable system-ram mode");
 	}
-	if (o->no_online) {
-		record_device(a, dev, res);
-		return 0;
-	}
-	if (action_interrupted())
+	/* with -N kmem's bind was the last step: the change is finished */
+	if (!o->no_online && action_interrupted())
 		return action_fail_interrupted(a,
-			undo_system_ram(a, dev, *old_driver ? old_driver : NULL));
+			restore_memmap(a, dev, old_memmap,
+				       undo_system_ram(a, dev, *old_driver ?
+						       old_driver : NULL)));
 	mem = daxctl_dev_get_memory(dev);
 	total = mem ? daxctl_memory_num_sections(mem) : -ENXIO;
-	rc = total < 0 ? total :
-	     o->no_movable ? daxctl_memory_online_no_movable(mem) :
-			     daxctl_memory_online(mem);
-	if (rc < 0) {
+	/* a dry run added no blocks: none can be online */
+	pre = total < 0 ? total :
+	      a->opts->dry_run ? 0 : daxctl_memory_is_online(mem);
+	if (pre < 0) {
+		if (o->no_online) {
+			record_device(a, dev, res);
+			return 0;
+		}
 		rb = undo_system_ram(a, dev, *old_driver ? old_driver : NULL);
 		rb = restore_memmap(a, dev, old_memmap, rb);
-		return action_fail_lib(a, rc, rb,
-				       "failed to online memory");
+		return action_fail_lib(a, pre, rb, "failed to online memory");
 	}
-	/* the onlining was the last step: the change is finished */
-	if (rc < total)
-		action_note(a, "%d of %d memory blocks were onlined by another agent first (kernel policy or udev rule)",
-			    total - rc, total);
-	action_verbose(a, "%d memory %s onlined", rc,
-		       plural(rc, "block", "blocks"));
+	if (pre > 0)
+		note_preonlined(a, mem, total, pre, policy);
+	rc = settle_memory(a, dev, mem, total, pre, old_driver);
+	if (rc < 0)
+		return rc;
 	record_device(a, dev, res);
 	return 0;
 }
@@ -809,6 +1005,7 @@ int cmd_reconfigure_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 	int rc;
 
 	argc = parse_options(argc, argv, options, usage, 0);
+	o.root = ctx_root_prefix(ctx);
 	if (o.input) {
 		if (o.check_config || o.mode_name || o.no_online ||
 		    o.no_movable || o.memmap || o.size.set || o.align.set) {

@@ -678,6 +678,21 @@ static int dev_state_offline(struct daxctl_memory *mem, bool *handled)
 		*handled = true;
 		return 0;
 	}
+	if (st == DEV_OFFLINE &&
+	    memory_for_each_block(mem, count_online, NULL) == 0) {
+		/*
+		 * Blocks added, none online (kmem bound again by an undo, or
+		 * with auto-online off): removing them loses nothing, and
+		 * leaves the device as offline-memory leaves an online one,
+		 * so an undo that rebinds kmem ends where the device was.
+		 */
+		*handled = true;
+		rc = dev_state_write(mem, DEV_UNPLUGGED);
+		if (!rc && !mem->dev->region->ctx->dry_run &&
+		    dev_state_read(mem) != DEV_UNPLUGGED)
+			rc = -EBUSY;
+		return rc;
+	}
 	if (st != DEV_ONLINE_KERNEL && st != DEV_ONLINE_MOVABLE)
 		return 0;
 	*handled = true;

@@ -15,7 +15,9 @@
 #   check_output [FILE]   compare the record with TIER/expected/FILE.out,
 #                         TIER being the script's directory (test/cli/,
 #                         test/daxsim/, ...; default FILE: the script's
-#                         name), then start a new one
+#                         name), then start a new one; under a newer
+#                         daxsim kernel (DAXSIM_KERNEL=6.12, newest),
+#                         FILE.KERNEL.out instead where it exists
 #   tap_result RC DESC    report one more check: "ok" when RC is 0
 #   require_prog PROG...  skip the whole script unless every PROG exists
 #   fixture NAME          path of the installed fixture NAME (read only)
@@ -35,7 +37,9 @@
 # the plan is printed at exit, and the exit status is 1 when a check
 # failed. With UPDATE_EXPECTED=1 (make check UPDATE_EXPECTED=1),
 # check_output writes the expected file instead of comparing: review the
-# diff before committing it.
+# diff before committing it. Under DAXSIM_KERNEL other than 6.1 it writes
+# FILE.KERNEL.out only when the output differs from FILE.out (and removes
+# a FILE.KERNEL.out that is not needed any more).
 #
 # Environment, set by AM_TESTS_ENVIRONMENT under make: srcdir, top_srcdir,
 # top_builddir, DAXCTL (the binary under test), FIXTURE_ROOTS. Defaults
@@ -242,6 +246,27 @@ check_output() {
 	_filter < "$_out" > "$_tmp/actual"
 	: > "$_out"
 
+	# on another daxsim kernel generation (DAXSIM_KERNEL, the profile
+	# runs of make check), expected/NAME.KERNEL.out takes precedence
+	# where that kernel's output differs
+	_kexp=
+	case ${DAXSIM_KERNEL:-6.1} in
+	6.1) ;;
+	*) _kexp=$srcdir/$EXPECTED_DIR/$_name.$DAXSIM_KERNEL.out ;;
+	esac
+	if [ "${UPDATE_EXPECTED:-0}" = 1 ] && [ -n "$_kexp" ]; then
+		# written only when it differs from the shared one
+		if cmp -s "$_tmp/actual" "$_exp"; then
+			rm -f "$_kexp"
+			tap_result $? "$_name: $EXPECTED_DIR/$_name.out holds for $DAXSIM_KERNEL too"
+		else
+			cp "$_tmp/actual" "$_kexp"
+			tap_result $? "$_name: wrote $EXPECTED_DIR/$_name.$DAXSIM_KERNEL.out"
+		fi
+		return
+	fi
+	[ -n "$_kexp" ] && [ -f "$_kexp" ] && _exp=$_kexp
+	_expname=${_exp#"$srcdir/"}
 	if [ "${UPDATE_EXPECTED:-0}" = 1 ]; then
 		mkdir -p "$srcdir/$EXPECTED_DIR" &&
 			cp "$_tmp/actual" "$_exp"
@@ -254,10 +279,10 @@ check_output() {
 		return 1
 	fi
 	if diff -u "$_exp" "$_tmp/actual" > "$_tmp/diff"; then
-		tap_result 0 "$_name: output matches $EXPECTED_DIR/$_name.out"
+		tap_result 0 "$_name: output matches $_expname"
 		return 0
 	fi
-	tap_result 1 "$_name: output matches $EXPECTED_DIR/$_name.out"
+	tap_result 1 "$_name: output matches $_expname"
 	sed 's/^/# /' "$_tmp/diff"
 	return 1
 }

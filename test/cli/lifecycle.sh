@@ -93,11 +93,12 @@ run "one device without -u" reconfigure-device -m devdax 0.0
 run "-N leaves it offline" reconfigure-device -m system-ram -N dax0.1
 run "--no-movable" reconfigure-device -m system-ram --no-movable dax0.0
 run "" list -D
-sim_write $mem/auto_online_blocks online_movable
+# the kernel would online it into a kernel zone (more in autoonline.sh)
+sim_write $mem/auto_online_blocks online
 run "the kernel would online it" reconfigure-device -m devdax -f dax0.0
 run "the kernel would online it" reconfigure-device -m system-ram dax0.0
 run "-N too" reconfigure-device -m system-ram -N dax0.0
-run "--force accepts the kernel's choice" reconfigure-device -m system-ram -f dax0.0
+run "--force: the kernel onlines it, daxctl moves it" reconfigure-device -m system-ram -f dax0.0
 stop
 check_output lifecycle-mode
 

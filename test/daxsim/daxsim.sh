@@ -33,6 +33,15 @@ daxsim_start() {
 	[ -c /dev/fuse ] || _sim_skip "no /dev/fuse"
 	command -v fusermount3 >/dev/null 2>&1 ||
 		_sim_skip "no fusermount3 (Debian package fuse3)"
+	# the kernel generation it emulates: the scenario's own, else
+	# DAXSIM_KERNEL (the profile runs of make check), else 6.1
+	_gen=$("$DAXSIM" --check "$_scn" 2>&1 |
+		sed -n 's/.*: kernel \([^,]*\),.*/\1/p')
+	echo "# daxsim: ${_scn##*/} on kernel generation ${_gen:-?}" >&2
+	if [ -n "${DAXSIM_KERNEL:-}" ] && [ "$_gen" != "$DAXSIM_KERNEL" ] &&
+	   ! grep -q '"kernel"' "$_scn"; then
+		_bail "daxsim emulates kernel ${_gen:-?}, not DAXSIM_KERNEL=$DAXSIM_KERNEL"
+	fi
 	_sim_n=$((_sim_n + 1))
 	SIM=${_tmp:?}/sim$_sim_n
 	mkdir -p "$SIM" || _bail "cannot create $SIM"

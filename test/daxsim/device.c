@@ -362,8 +362,13 @@ static int store_mapping(struct vfs_node *node, const char *buf, size_t len)
 	if (parse_ull(copy, 16, &start) || parse_ull(dash + 1, 16, &end) ||
 	    end < start)
 		return -EINVAL;
+	/*
+	 * 6.1 answers ENXIO; from the dax bus's own lock (6.9) the store
+	 * returns its status before the allocation, 0: accepted, nothing
+	 * added (seen on the real 6.12, test/kernel/README.md)
+	 */
 	if (!alloc_is_aligned(dev, end - start + 1))
-		return -ENXIO;
+		return sim.kernel.mapping_silent ? 0 : -ENXIO;
 	return device_add_range(dev, start, end);
 }
 

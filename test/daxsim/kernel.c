@@ -16,17 +16,22 @@ static const struct sim_kernel kernels[] = {
 	{
 		.name = "6.1",
 		.memory_tiering = true,
+		.iomem_hmem = true,
 	},
 	{
 		.name = "6.12",
 		.memory_tiering = true,
 		.dev_memmap_on_memory = true,
+		.region_kmem = true,
+		.mapping_silent = true,
 	},
 	{
 		.name = "newest",
 		.memory_tiering = true,
 		.dev_memmap_on_memory = true,
 		.dev_state = true,
+		.region_kmem = true,
+		.mapping_silent = true,
 	},
 };
 

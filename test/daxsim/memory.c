@@ -262,14 +262,23 @@ static int show_node_mask(struct vfs_node *node, char *buf, size_t len)
 		snprintf(name, sizeof(name), "node%d", i);
 		if (!vfs_child(sim.node_dir, name))
 			continue;
-		if (!strcmp(which, "online") || !strcmp(which, "possible"))
+		if (!strcmp(which, "possible"))
 			want[i] = true;
-		if (!strcmp(which, "has_cpu"))
+		/*
+		 * a node is online while it has CPUs or memory blocks: a
+		 * memory-only node (CXL, HBM) comes online when kmem adds its
+		 * first block (seen on 6.12, test/kernel/README.md)
+		 */
+		if (!strcmp(which, "has_cpu") || !strcmp(which, "online"))
 			want[i] = vfs_child(vfs_child(sim.node_dir, name),
 					    "cpu0") != NULL || i == 0;
 	}
 	for (b = 0; b < sim.nr_block_slots; b++) {
 		struct sim_block *blk = sim.blocks[b];
+
+		if (blk && !strcmp(which, "online") && blk->node >= 0 &&
+		    blk->node < 1024)
+			want[blk->node] = true;
 
 		if (!blk || !blk->online || blk->node < 0 || blk->node >= 1024)
 			continue;

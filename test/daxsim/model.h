@@ -40,6 +40,7 @@ struct sim_region {
 	int id;
 	uint64_t start, end;	/* inclusive */
 	uint64_t align;
+	uint64_t window;	/* CXL: the fixed memory window's size */
 	int target_node, numa_node;
 	bool dynamic;
 	bool class_model;	/* legacy /sys/class/dax device */
@@ -131,6 +132,9 @@ struct sim_kernel {
 	bool memory_tiering;		/* devices/virtual/memory_tiering */
 	bool dev_memmap_on_memory;	/* DEV/memmap_on_memory */
 	bool dev_state;			/* DEV/state */
+	bool region_kmem;		/* hmem/CXL devices match kmem */
+	bool mapping_silent;		/* unaligned mapping: ok, no-op */
+	bool iomem_hmem;		/* /proc/iomem names hmem.N */
 };
 
 struct sim_model {

@@ -45,10 +45,18 @@ static void add_region(struct lines *l, struct sim_region *r)
 	char name[48];
 	int i, j, depth = 1;
 
-	if (r->kind == REGION_HMEM || r->kind == REGION_CXL) {
+	if (r->kind == REGION_HMEM && !sim.kernel.iomem_hmem) {
+		/* 6.12: no hmem.N entry, the devices under Soft Reserved */
+		add(l, r->start, r->end, 0, "Soft Reserved");
+	} else if (r->kind == REGION_CXL) {
+		/* the window, the CXL region in it (seen on 6.12) */
+		add(l, r->start, r->start + r->window - 1, 0, "CXL Window 0");
+		snprintf(name, sizeof(name), "region%d", r->id);
+		add(l, r->start, r->end, 1, name);
+		depth = 2;
+	} else if (r->kind == REGION_HMEM) {
 		snprintf(name, sizeof(name), "hmem.%d", r->id);
-		add(l, r->start, r->end, 0, r->kind == REGION_HMEM ? name :
-								    "CXL Window 0");
+		add(l, r->start, r->end, 0, name);
 		add(l, r->start, r->end, 1, "Soft Reserved");
 		depth = 2;
 	} else {

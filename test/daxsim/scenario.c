@@ -271,6 +271,7 @@ static void load_region(struct json_object *o)
 		       get_int(o, "target_node", 0), get_int(o, "numa_node", 0),
 		       ns_name, json_object_get_boolean(get(o, "class_model")),
 		       get_str(o, "uuid", NULL));
+	r->window = get_num(o, "window", r->end - r->start + 1, "region");
 	if (r->target_node >= 0)
 		memory_add_node(r->target_node);
 	devices = get(o, "devices");

@@ -33,6 +33,10 @@
 #                6.12 only (test/kernel/kernels.sh)
 #   VM_CACHE     default /var/tmp/daxctl-vm-cache;  VM_ACCEL auto|kvm|tcg
 #   KERNEL_TIMEOUT  hard limit in seconds per boot (default 600)
+#   KERNEL_ONLY     "differential": the guest runs only the differential
+#                   check's steps (hmem, cxl), and only they are checked;
+#                   "lifecycle": only our lifecycle suite (guest/lifecycle.sh,
+#                   guest/autoonline.sh), after the regions' set-up
 #   KERNEL_KEEP  a directory to keep the guest results in
 #   KERNEL_SNAPSHOTS=1  record the sysfs at every state (for fixtures)
 #   DAXSIM       the emulator (default $top_builddir/test/daxsim/daxsim,
@@ -157,14 +161,33 @@ differential() {
 		*) echo "$res_${desc:+	$desc}${why:+	$why}" ;;
 		esac
 	done < <(DAXSIM=$DAXSIM DAXCTL_BIN=$DAXCTL_BIN DAXCTL_LIB=$DAXCTL_LIB \
+		DIFF_SCENARIO=$3 DIFF_GAPS=$4 \
 		bash "$kdir/differential-host.sh" "$1" "$2")
 	echo "# $kind: differential: $steps results, $same the same, $gaps known gaps, $diffs differ"
+}
+# (f) the differential check (hmem on 6.1 and 6.12, CXL): the guest ran
+# guest/differential.sh; the same script on the emulator, with the
+# scenario mirroring that VM, must give the same records, but for the gaps
+# listed for that kernel and kind
+differential_kind() {
+	local dscn dgaps
+	case $kind in
+	6.1/hmem) dscn=kernel-hmem dgaps=differential-gaps.txt ;;
+	6.12/hmem) dscn=kernel-6.12-hmem dgaps=differential-gaps-6.12.txt ;;
+	6.12/cxl) dscn=kernel-6.12-cxl dgaps=differential-gaps-6.12-cxl.txt ;;
+	*) return 0 ;;
+	esac
+	differential "$g/differential.txt" "$res/differential-emulator.txt" \
+		"$srcdir/test/daxsim/scenarios/$dscn.json" "$kdir/$dgaps"
+	[ -n "${KERNEL_KEEP:-}" ] && cp "$res/differential-emulator.txt" \
+		"$KERNEL_KEEP/$kind/" 2>/dev/null
+	return 0
 }
 # the emulator, for the differential check: (re)built here, being a check
 # program and not part of "all"; without FUSE that part is skipped
 : "${DAXSIM:=$top_builddir/test/daxsim/daxsim}"
-case " $KERNEL_KINDS " in
-*" hmem "*)
+case " $KERNEL_KINDS ${KERNEL_KINDS_612:-} " in
+*" hmem "* | *" cxl "*)
 	if [ "$DAXSIM" = "$top_builddir/test/daxsim/daxsim" ] &&
 	   [ -f "$top_builddir/Makefile" ]; then
 		submake -C "$top_builddir" test/daxsim/daxsim > "$tmp/daxsim-build.log" 2>&1 ||
@@ -189,7 +212,7 @@ for kind in $(kernel_kinds "$kver"); do
 	t0=$(date +%s)
 	VM_KERNEL=$kver VM_APPEND="$(kernel_append "$kver" "$kind")" \
 	VM_DAX=$kind VM_EXTRA=$extra VM_EXTRA_LIBS=$tmp/x/lib/libdaxctl.so.1 \
-		VM_GUEST_ENV="$genv KERNEL_VERSION=$kver SNAPSHOTS=${KERNEL_SNAPSHOTS:-0}" VM_TIMEOUT=$KERNEL_TIMEOUT \
+		VM_GUEST_ENV="$genv KERNEL_VERSION=$kver SNAPSHOTS=${KERNEL_SNAPSHOTS:-0} VMTEST_ONLY=${KERNEL_ONLY:-all}" VM_TIMEOUT=$KERNEL_TIMEOUT \
 		"$kdir/run-vm.sh" "$kdir/guest/list.sh" "$res" >"$tmp/run-$kver-$kind.log" 2>&1
 	rc=$?
 	t1=$(date +%s)
@@ -203,6 +226,21 @@ for kind in $(kernel_kinds "$kver"); do
 		skip_all "cannot prepare the VM"
 	fi
 	g=$res/guest
+	# KERNEL_ONLY: the guest ran that part alone
+	case ${KERNEL_ONLY:-} in
+	differential)
+		differential_kind
+		continue ;;
+	lifecycle)
+		if [ -s "$g/lifecycle.tsv" ]; then
+			while IFS='	' read -r check res_ detail; do
+				tap "$res_" "$kind: lifecycle: $check${detail:+ ($detail)}"
+			done < "$g/lifecycle.tsv"
+		else
+			notok "$kind: the lifecycle suite ran"
+		fi
+		continue ;;
+	esac
 	if [ ! -s "$g/cases.tsv" ]; then
 		notok "$kind: the guest ran list.sh (run-vm.sh exit $rc)"
 		tail -n 30 "$tmp/run-${kind/\//-}.log" | diag
@@ -263,13 +301,8 @@ for kind in $(kernel_kinds "$kver"); do
 		notok "$kind: the lifecycle suite ran"
 	fi
 
-	# (f) the differential check (hmem): guest/differential.sh ran in the
-	# guest; the same script on the emulator must give the same records
-	if [ "$kind" = 6.1/hmem ]; then
-		differential "$g/differential.txt" "$res/differential-emulator.txt"
-		[ -n "${KERNEL_KEEP:-}" ] && cp "$res/differential-emulator.txt" \
-			"$KERNEL_KEEP/$kind/" 2>/dev/null
-	fi
+	# (f) the differential check
+	differential_kind
 
 	# (d) consumers, when they ran (guest/consumers.sh writes consumers.tsv:
 	# STAGE<TAB>CHECK<TAB>0|1<TAB>detail)

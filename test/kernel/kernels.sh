@@ -34,6 +34,9 @@ kernel_ref() { # VERSION: the reference daxctl's version, for the messages
 kernel_append() { # VERSION KIND: more kernel command line
 	case $1,$2 in
 	6.12,*auto-online*) ;;
+	# q35 under TCG on a loaded host fails the kernel's IO-APIC timer
+	# check ("IO-APIC + timer doesn't work", a panic at boot)
+	6.12,cxl) echo memhp_default_state=offline no_timer_check ;;
 	6.12,*) echo memhp_default_state=offline ;;
 	esac
 }

@@ -39,14 +39,32 @@ run_autoonline() {
 	[ "$rrc" != 0 ] && [ "$(dev_field "$SR" mode)" = devdax ] && r=0 || r=1
 	# shellcheck disable=SC2086 # $r is 0 or 1
 	_lres "ao-ref-sysram: daxctl $("$REF" --version) refuses too (exit $rrc: $(head -n1 "$(dirname "$VMT_LAST_OUT")/stderr"))" $r ""
-	# with -f: the kernel onlines the blocks itself, in the zone its
-	# policy picks; daxctl finds them online
-	lc 0 ao-sysram-f reconfigure-device -m system-ram -f "$SR"
+	# a kernel zone asked for: what the policy does, no refusal; daxctl
+	# says what the kernel did
+	lc 0 ao-sysram-nomovable reconfigure-device -m system-ram --no-movable "$SR"
 	n=$(dev_field "$SR" total_memblocks)
+	chk "ao-sysram-nomovable: all $n blocks online, not movable" \
+		"[ \$(dev_field $SR online_memblocks) = $n ] && [ \$(dev_field $SR movable) = false ]"
+	chk "ao-sysram-nomovable: says the kernel onlined them" \
+		"grep -q 'the kernel onlined $n of $n memory blocks itself' '$(dirname "$VMT_LAST_OUT")/stderr'"
+	lc_or_busy ao-devdax-nomovable "$SR" "$n" reconfigure-device -m devdax -f "$SR"
+	# with -f: the kernel onlines the blocks itself, in the zone its
+	# policy picks; daxctl then moves them to ZONE_MOVABLE as asked (or
+	# says the kernel would not let them go)
+	lc 0 ao-sysram-f reconfigure-device -m system-ram -f "$SR"
 	chk "ao-sysram-f: all $n blocks online" "[ \$(dev_field $SR online_memblocks) = $n ]"
 	vmt_note "ao-sysram-f: blocks $(ao_zones "$SR") movable=$(dev_field "$SR" movable)"
-	_lres "ao-sysram-f: the kernel onlined into: $(ao_zones "$SR")(movable $(dev_field "$SR" movable)) [record]" 0 ""
+	vmt_note "ao-sysram-f: $(tr '\n' ' ' < "$(dirname "$VMT_LAST_OUT")/stderr")"
+	chk "ao-sysram-f: moved to ZONE_MOVABLE, or said why not" \
+		"[ \$(dev_field $SR movable) = true ] && grep -q 'moved them to ZONE_MOVABLE' '$(dirname "$VMT_LAST_OUT")/stderr' || grep -q 'warning: they stay in a kernel zone' '$(dirname "$VMT_LAST_OUT")/stderr'"
+	_lres "ao-sysram-f: now in: $(ao_zones "$SR")(movable $(dev_field "$SR" movable)) [record]" 0 ""
 	lc_or_busy ao-devdax "$SR" "$n" reconfigure-device -m devdax -f "$SR"
+	# -f -N: the kernel onlines them, daxctl offlines them again
+	if [ "$(dev_field "$SR" mode)" = devdax ]; then
+		lc 0 ao-sysram-fN reconfigure-device -m system-ram -f -N "$SR"
+		chk "ao-sysram-fN: offline again" "[ \$(dev_field $SR online_memblocks) = 0 ]"
+		lc 0 ao-devdax-fN reconfigure-device -m devdax "$SR"
+	fi
 	if [ "$(dev_field "$SR" mode)" = devdax ]; then
 		chk "ao-devdax: MemTotal back" "[ \$(memtotal) = $mem0 ]"
 		# the reference with -f, for the record

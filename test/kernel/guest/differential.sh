@@ -79,14 +79,19 @@ region_dir() {
 	echo "$SYS/devices$p/dax_region"
 }
 
-# the region's first and last memory block (B0, B1), from /proc/iomem
+# the region's first and last memory block (B0, B1) and its start (RS,
+# hex without 0x), once device 0 spans the whole region: its resource
+# and the region's size.  (6.1 also names the region in /proc/iomem,
+# "hmem.N"; 6.12 does not, nor does a CXL-born region.)
 region_blocks() {
-	# shellcheck disable=SC2046 # two words: start and end
-	set -- $(sed -n "s/^\([0-9a-f]*\)-\([0-9a-f]*\) : hmem\.$R\$/\1 \2/p" \
-		"$DIFF_ROOT/proc/iomem")
-	[ $# = 2 ] || return 1
-	B0=$((0x$1 / BS))
-	B1=$(((0x$2 + 1) / BS - 1))
+	val "$SYS/bus/dax/devices/$d0/resource"
+	case $v in 0x*) ;; *) return 1 ;; esac
+	rs=$((v))
+	val "$rd/size"
+	case $v in *[!0-9]* | '') return 1 ;; esac
+	B0=$((rs / BS))
+	B1=$(((rs + v) / BS - 1))
+	RS=$(printf '%x' "$rs")
 }
 
 block_line() { # N: "block N STATE ONLINE [ZONES] NODES"
@@ -123,10 +128,21 @@ state() {
 			i=$((i + 1))
 		done
 	else
-		echo "block none: no hmem.$R line in /proc/iomem"
+		echo "block none: the region's start is not known"
 	fi
-	awk -v r="hmem.$R" '
-		/^[0-9a-f]/ { inside = ($0 ~ (" : " r "$")) }
+	# the top-level /proc/iomem entry holding the region, and below it
+	awk -v s="$RS" '
+		function num(h,    i, n) {
+			n = 0
+			for (i = 1; i <= length(h); i++)
+				n = n * 16 + index("0123456789abcdef",
+						   substr(h, i, 1)) - 1
+			return n
+		}
+		/^[0-9a-f]/ {
+			split($1, r, "-")
+			inside = s != "" && num(r[1]) <= num(s) && num(s) <= num(r[2])
+		}
 		inside { print "iomem " $0 }' "$DIFF_ROOT/proc/iomem"
 }
 
@@ -200,8 +216,7 @@ d0=dax$R.0 d1=dax$R.1 d2=dax$R.2 d3=dax$R.3
 rd=$(region_dir)
 val "$MEM/block_size_bytes"
 BS=$((0x$v))
-B0=
-region_blocks
+B0="" RS=""
 val "$rd/size"
 rsize=$v
 for c in "reconfigure-device -m devdax -f all" "destroy-device -f -r $R all" \
@@ -213,6 +228,7 @@ for c in "reconfigure-device -m devdax -f all" "destroy-device -f -r $R all" \
 	# why the region could not be reset: for whoever reads the log
 	[ $s_rc = 0 ] || cat "$T/setup.err" >&2
 done
+region_blocks
 {
 	echo "== start"
 	sed 's/^/setup /' "$T/setup.log"

@@ -103,6 +103,11 @@ setup() { # NAME CMD...: a state change with the reference tools
 }
 
 vmt_note "scenario=${VMTEST_SCENARIO:-?} kernel=$(uname -r)"
+# only the differential check or only the lifecycle suite (check-kernel.sh
+# KERNEL_ONLY): the regions are set up as usual, without the list suites
+case ${VMTEST_ONLY:-all} in
+differential | lifecycle) suite() { :; } ;;
+esac
 # ---- CXL (6.12): the region made with the reference cxl tool first
 case ",${VMTEST_DAX:-}," in
 *,cxl,*) [ -f cxl.sh ] && . ./cxl.sh ;;
@@ -158,13 +163,15 @@ if "$NDCTL" list -R 2>/dev/null | grep -q '"dev"'; then
 fi
 
 # ---- our own lifecycle commands, from the state reached above
-[ -f lifecycle.sh ] && . ./lifecycle.sh
+[ -f lifecycle.sh ] && [ "${VMTEST_ONLY:-all}" != differential ] &&
+	. ./lifecycle.sh
 
-# ---- the differential record (hmem only, last: it resets the region to
-# its boot state itself): the host runs the same script on the emulator
-# and compares (test/kernel/differential-host.sh)
+# ---- the differential record (hmem on 6.1 and 6.12, CXL on 6.12; last:
+# it resets the region to its boot state itself): the host runs the same
+# script on the emulator and compares (test/kernel/differential-host.sh)
+[ "${VMTEST_ONLY:-all}" = lifecycle ] ||
 case ${VMTEST_DAX:-},${KERNEL_VERSION:-6.1} in
-hmem,6.1)
+hmem,6.1 | hmem,6.12 | cxl,6.12)
 	[ -f differential.sh ] &&
 		vmt_run ok differential env \
 			DIFF_DAXCTL="env LD_LIBRARY_PATH=$OURLIB $DAXCTL" \
