@@ -76,7 +76,7 @@ static void add_string(struct json_object *obj, const char *key,
 }
 
 /*
- * Print one event. @driver is for dax devices (bind, and add when known),
+ * Print one event. @driver is for dax devices (bind),
  * @state for memory blocks: what the block's state file says.
  */
 static void emit(struct monitor *m, const char *event, const char *subsystem,
@@ -160,8 +160,11 @@ static void netlink_receive(struct monitor *m, struct netlink *nl)
 			if (strcmp(action, "remove") != 0)
 				state = udev_device_get_sysattr_value(d,
 								      "state");
-		} else if (strcmp(action, "unbind") != 0 &&
-			   strcmp(action, "remove") != 0) {
+		} else if (strcmp(action, "bind") == 0) {
+			/*
+			 * only a bind event names its driver; for another
+			 * one libudev would read the link as it is now
+			 */
 			driver = udev_device_get_driver(d);
 		}
 		emit(m, action, subsystem, udev_device_get_sysname(d), driver,
