@@ -28,6 +28,7 @@ int cmd_online_memory(int argc, const char **argv, struct daxctl_ctx *ctx);
 int cmd_offline_memory(int argc, const char **argv, struct daxctl_ctx *ctx);
 int cmd_disable_device(int argc, const char **argv, struct daxctl_ctx *ctx);
 int cmd_enable_device(int argc, const char **argv, struct daxctl_ctx *ctx);
+int cmd_monitor(int argc, const char **argv, struct daxctl_ctx *ctx);
 
 /*
  * The library's system root (daxctl_get_sysroot()) as the prefix of the

@@ -23,12 +23,14 @@
 #include "daxctl/input.h"
 #include "daxctl/intent.h"
 #include "daxctl/size-option.h"
+#include "daxctl/wait.h"
 
 struct create_opts {
 	struct size_option size, align;
 	const char *input;
 	struct device_input layout;
 	bool have_layout;
+	struct wait_opt wait;
 };
 
 /* Take back what this run did to @dev. */
@@ -160,6 +162,7 @@ static int create_in(struct action *a, struct daxctl_region *region)
 		return action_fail_lib(a, rc, rb, "failed to enable");
 	}
 	intent_end(dev);
+	wait_for_device(a, dev, &o->wait);
 	if (!daxctl_get_dry_run(a->ctx))
 		res->device = json_dev(dev, &a->json);
 	res->outcome = OUTCOME_CHANGED;
@@ -188,7 +191,7 @@ int cmd_create_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 		"daxctl create-device [<options>]", NULL
 	};
 	struct action_opts opts = { 0 };
-	struct create_opts o = { 0 };
+	struct create_opts o = { .wait.ms = WAIT_DEFAULT_MS };
 	struct action a = {
 		.cmd = "create-device",
 		.done = "created",
@@ -205,6 +208,7 @@ int cmd_create_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 			 "alignment: 4k, 2m or 1g (default: the region's)"),
 		OPT_STRING(0, "input", &o.input, "file",
 			   "recreate the device described by a 'list -D -M' object"),
+		OPT_WAIT(&o.wait),
 		OPT_END(),
 	};
 	struct daxctl_region *region, **match = NULL;

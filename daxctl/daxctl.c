@@ -43,6 +43,7 @@ struct cmd_struct {
  *                                      config-match.c)
  *   online-memory, offline-memory      memory.c
  *   enable-device, disable-device      enable-disable.c
+ *   monitor                            monitor.c
  *
  * and action.c what the commands that change devices share.
  */
@@ -65,6 +66,8 @@ static const struct cmd_struct commands[] = {
 	{ "disable-device", cmd_disable_device,
 	  "unbind devices from device_dax" },
 	{ "enable-device", cmd_enable_device, "bind devices to device_dax" },
+	{ "monitor", cmd_monitor,
+	  "print dax device and memory block events as JSON lines" },
 };
 
 /* Scripts match this line: keep it as it is. */

@@ -11,9 +11,11 @@
 
 #include "daxctl/action.h"
 #include "daxctl/builtin.h"
+#include "daxctl/wait.h"
 
 struct state_opts {
 	int force;
+	struct wait_opt wait;
 };
 
 /*
@@ -36,6 +38,7 @@ static int refuse_system_ram(struct action *a, struct daxctl_dev *dev,
 static int enable_one(struct action *a, struct daxctl_dev *dev,
 		      struct result *res)
 {
+	struct state_opts *o = a->priv;
 	const char *driver;
 	int rc;
 
@@ -61,6 +64,7 @@ static int enable_one(struct action *a, struct daxctl_dev *dev,
 	if (rc < 0)
 		return action_fail_lib(a, rc, ROLLBACK_NONE, "failed to enable");
 	action_verbose(a, "enabled (device_dax)");
+	wait_for_device(a, dev, &o->wait);
 	return 0;
 }
 
@@ -99,7 +103,7 @@ int cmd_enable_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 		"daxctl enable-device [<options>] <device>... | all", NULL
 	};
 	struct action_opts opts = { 0 };
-	struct state_opts o = { 0 };
+	struct state_opts o = { .wait.ms = WAIT_DEFAULT_MS };
 	struct action a = {
 		.cmd = "enable-device",
 		.verb = "enable",
@@ -111,6 +115,7 @@ int cmd_enable_device(int argc, const char **argv, struct daxctl_ctx *ctx)
 	};
 	const struct option options[] = {
 		ACTION_OPTS(&opts),
+		OPT_WAIT(&o.wait),
 		OPT_END(),
 	};
 

@@ -124,6 +124,7 @@ DAXCTL_EXPORT void daxctl_unref(struct daxctl_ctx *ctx)
 	free(ctx->root);
 	free(ctx->config_path);
 	free(ctx->bus_path);
+	free(ctx->memory_path);
 	free(ctx);
 }
 
@@ -172,6 +173,8 @@ DAXCTL_EXPORT int daxctl_set_sysroot(struct daxctl_ctx *ctx, const char *root)
 	dax_close_root(ctx);
 	free(ctx->bus_path);
 	ctx->bus_path = NULL;
+	free(ctx->memory_path);
+	ctx->memory_path = NULL;
 	/* what was read below the old root */
 	ctx->block_size = 0;
 	ctx->block_size_err = 0;

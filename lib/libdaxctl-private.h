@@ -40,6 +40,7 @@ struct daxctl_ctx {
 	char *config_path;
 	bool config_path_set;	/* set explicitly: does not follow the root */
 	char *bus_path;		/* daxctl_get_bus_path() storage */
+	char *memory_path;	/* daxctl_get_memory_path() storage */
 	struct list_node regions;
 	bool regions_scanned;
 	unsigned long block_size; /* memory block size, 0 = not read yet */

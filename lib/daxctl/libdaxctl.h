@@ -744,8 +744,8 @@ int daxctl_region_is_dynamic(struct daxctl_region *region);
 /*
  * ---- Extensions of this project (symbol node DAXCTL_EXT_3) ----
  *
- * The dax ABI of kernels after 6.1; test for them with the
- * DAXCTL_HAVE_EXT_3 macro.
+ * The dax ABI of kernels after 6.1, device nodes and change events; test
+ * for them with the DAXCTL_HAVE_EXT_3 macro.
  */
 #define DAXCTL_HAVE_EXT_3 1
 
@@ -845,6 +845,48 @@ int daxctl_dev_get_memmap_on_memory(struct daxctl_dev *dev);
  * gave; -EINVAL for a NULL @dev. Since: DAXCTL_EXT_3
  */
 int daxctl_dev_set_memmap_on_memory(struct daxctl_dev *dev, int enable);
+
+/**
+ * daxctl_dev_wait_node() - wait until the device's node exists
+ * @dev: the device
+ * @timeout_ms: how long to wait at most; 0 looks once
+ *
+ * Waits for the character device node daxX.Y in the dev directory below
+ * the system root, where devtmpfs (or, under a system root, an emulator)
+ * makes it. Whether udev has processed the device as well is for the
+ * caller to ask udev (daxctl_get_event_source() says whether it runs).
+ *
+ * Returns: 0 when the node exists, -ETIMEDOUT when it did not appear in
+ * time, -ENODEV when the system root has no dev directory (a captured
+ * tree: no node will ever appear), another negative errno when it cannot
+ * be looked for, -EINVAL for a NULL @dev. Since: DAXCTL_EXT_3
+ */
+int daxctl_dev_wait_node(struct daxctl_dev *dev, unsigned int timeout_ms);
+
+/**
+ * daxctl_get_event_source() - where changes of devices can be heard
+ *
+ * Returns: "udev" on the live system while udevd runs (events after udev
+ * processed them), "kernel" on the live system without udevd (the
+ * kernel's uevents), "sysfs" under a system root (nothing sends events:
+ * the tree itself must be watched); a static string. NULL for a NULL
+ * @ctx. Since: DAXCTL_EXT_3
+ */
+const char *daxctl_get_event_source(struct daxctl_ctx *ctx);
+
+/**
+ * daxctl_get_memory_path() - the directory of the memory blocks
+ *
+ * The memory block directory below the system root
+ * (sys/devices/system/memory), which holds one memoryN directory per
+ * block, for a program that watches their state. It may not exist (a
+ * kernel without memory hotplug).
+ *
+ * Returns: the path, a string owned by the context, valid until the next
+ * daxctl_set_sysroot(); NULL on allocation failure or for a NULL @ctx.
+ * Since: DAXCTL_EXT_3
+ */
+const char *daxctl_get_memory_path(struct daxctl_ctx *ctx);
 
 /* ---- Iteration helpers ---- */
 

@@ -68,6 +68,11 @@ for dev in dax0 dax0.0.0 ../dax0.0 /dev/../dax0.0 /sys/bus/dax/devices/dax0.0 \
 	row 129 "invalid device '$dev'" disable-device "$dev"
 done
 row 129 "invalid region '-1'" disable-device -r -1 all
+row 129 "invalid wait '-1'" create-device --wait=-1
+row 129 "invalid wait 'soon'" enable-device --wait soon dax0.0
+row 129 "invalid wait '3601'" enable-device --wait 3601 dax0.0
+row 129 "invalid timeout '1s'" monitor --timeout 1s
+row 129 "unknown parameter \"dax0.0\"" monitor dax0.0
 row 129 "invalid region 'region'" online-memory -r region all
 row 129 "invalid mode 'ram'" reconfigure-device -m ram dax0.0
 row 250 "no device matches 'dax9.9'" offline-memory dax9.9

@@ -165,6 +165,21 @@ sim_write $drv/device_dax/new_id dax0.2
 run_sh "" "ls $SIM/$drv/device_dax | grep dax"
 check_output newid
 
+# devtmpfs: a node in dev/ per device, bound or not, from its creation to
+# its deletion (the kernel sets the device's dev_t before adding it; the
+# VM tier, test/kernel/guest/lifecycle.sh, checks it on the real kernel);
+# a devnode fault leaves a device without one
+daxsim_stop
+sed 's/^{ /{ "faults": [ { "devnode": "dax0.2" } ], /' "$_tmp/newid.json" \
+	> "$_tmp/devnode.json"
+daxsim_start "$_tmp/devnode.json"
+sim_ls dev
+sim_write $reg/create 1
+sim_ls dev
+sim_write $reg/delete dax0.3
+sim_ls dev
+check_output devnodes
+
 # kernel generations: --kernel, then the scenario's "kernel", then
 # DAXSIM_KERNEL, then 6.1; an unknown one is refused (exit 2)
 daxsim_stop

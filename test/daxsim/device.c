@@ -547,6 +547,13 @@ struct sim_device *device_add(struct sim_region *r, int id)
 	dev->devt_link = mklink(sim.dev_char, devt, dev->dir);
 	mkattr(dev->dir, "dev", 0444, &dev_ops, dev);
 	mkattr(dev->dir, "uevent", 0644, &uevent_ops, dev);
+	/*
+	 * devtmpfs makes the node as the kernel adds the device (its dev_t
+	 * is set before device_add()), bound or not: a regular file stands
+	 * for the character device here
+	 */
+	if (!fault_no_devnode(dev->name))
+		dev->devnode = mkconst(sim.dev_dir, dev->name, 0600, "");
 	if (r->class_model) {
 		mkattr(dev->dir, "size", 0444, &size_ro_ops, dev);
 		mklink(dev->dir, "subsystem", sim.class_dax);
@@ -586,6 +593,8 @@ void device_delete(struct sim_device *dev)
 
 	vfs_remove(dev->bus_link);
 	vfs_remove(dev->devt_link);
+	if (dev->devnode)
+		vfs_remove(dev->devnode);
 	vfs_remove(dev->dir);
 	free_minor(dev->minor);
 	r->devices[dev->id] = NULL;

@@ -48,3 +48,14 @@ void fault_apply_block(struct sim_block *block)
 		block->offline_errno = f->offline_err;
 	}
 }
+
+/* Whether @device must get no node in dev/ (a devnode fault names it). */
+bool fault_no_devnode(const char *device)
+{
+	struct sim_devnode_fault *f;
+
+	for (f = sim.devnode_faults; f; f = f->next)
+		if (fnmatch(f->glob, device, 0) == 0)
+			return true;
+	return false;
+}

@@ -166,4 +166,5 @@ void model_init(void)
 {
 	sim.root = vfs_root();
 	sim.sys = mkdir_node(sim.root, "sys", NULL);
+	sim.dev_dir = mkdir_node(sim.root, "dev", NULL);
 }

@@ -76,6 +76,7 @@ struct sim_device {
 	struct vfs_node *dir;
 	struct vfs_node *bus_link;	/* bus/dax/devices/NAME or class/dax */
 	struct vfs_node *devt_link;	/* dev/char/MAJOR:MINOR */
+	struct vfs_node *devnode;	/* dev/NAME (devtmpfs), or NULL */
 };
 
 enum sim_zone {
@@ -116,6 +117,12 @@ struct sim_block_fault {
 	struct sim_block_fault *next;
 };
 
+/* Devices (a glob on their name) that get no node in dev/. */
+struct sim_devnode_fault {
+	char *glob;
+	struct sim_devnode_fault *next;
+};
+
 struct sim_probe_fault {
 	char *driver;
 	char *device;		/* NULL: any device */
@@ -143,6 +150,7 @@ struct sim_model {
 	struct vfs_node *bus_devices, *bus_drivers, *class_dax;
 	struct vfs_node *memory_dir, *node_dir;
 	struct vfs_node *dev_char;	/* sys/dev/char */
+	struct vfs_node *dev_dir;	/* dev, as devtmpfs */
 	struct sim_region *regions;
 	struct sim_driver *drivers;
 	uint64_t block_size;
@@ -164,6 +172,7 @@ struct sim_model {
 	struct sim_write_fault *write_faults;
 	struct sim_probe_fault *probe_faults;
 	struct sim_block_fault *block_faults;
+	struct sim_devnode_fault *devnode_faults;
 	bool has_class, has_bus;
 };
 
@@ -237,6 +246,7 @@ void tiers_block_changed(struct sim_block *b, int delta);
 int fault_check_write(struct vfs_node *node);
 int fault_check_probe(const char *driver, const char *device);
 void fault_apply_block(struct sim_block *block);
+bool fault_no_devnode(const char *device);
 
 /* kernel.c */
 const struct sim_kernel *kernel_find(const char *name);

@@ -327,8 +327,15 @@ static void load_faults(struct json_object *faults)
 			p->err = errno_by_name(get_str(f, "errno", "EINVAL"));
 			p->next = sim.probe_faults;
 			sim.probe_faults = p;
+		} else if (get(f, "devnode")) {
+			struct sim_devnode_fault *d = calloc(1, sizeof(*d));
+
+			if (!d || !(d->glob = strdup(get_str(f, "devnode", ""))))
+				model_die("out of memory");
+			d->next = sim.devnode_faults;
+			sim.devnode_faults = d;
 		} else {
-			bad("faults[%zu]: expected \"write\", \"block\" or \"probe\"", i);
+			bad("faults[%zu]: expected \"write\", \"block\", \"probe\" or \"devnode\"", i);
 		}
 	}
 }

@@ -277,6 +277,19 @@ static void test_bus_path(void)
 	ok(daxctl_get_bus_path(NULL) == NULL, "get_bus_path(NULL) is NULL");
 }
 
+/* A captured tree has no dev/: nothing to wait for. */
+static void test_wait_node_no_dev(void)
+{
+	struct daxctl_ctx *ctx = fixture_ctx("hmem-10-created");
+	struct daxctl_dev *dev = fixture_dev(ctx, "dax0.1");
+
+	ok(dev != NULL, "the fixture has dax0.1");
+	is_int(daxctl_dev_wait_node(dev, 1000), -ENODEV,
+	       "wait_node in a tree without dev/ is -ENODEV, at once");
+	daxctl_unref(ctx);
+	unsetenv("DAXCTL_SYSROOT");
+}
+
 int main(void)
 {
 	test_log_priority_env();
@@ -286,5 +299,6 @@ int main(void)
 	test_sysroot();
 	test_region_is_dynamic();
 	test_bus_path();
+	test_wait_node_no_dev();
 	return tap_done();
 }

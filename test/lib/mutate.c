@@ -6,8 +6,8 @@
  * afterwards is the new state.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +109,26 @@ static struct daxctl_dev *test_create(void)
 	ok(daxctl_region_get_dev_seed(region) == NULL,
 	   "binding the seed cleared it");
 	return seed;
+}
+
+/* Device nodes in the emulator's dev/ (its devtmpfs) and the event source. */
+static void test_events(struct daxctl_dev *dev1)
+{
+	const char *root = daxctl_get_sysroot(ctx);
+	char want[PATH_MAX];
+
+	is_int(daxctl_dev_wait_node(dev_named("dax0.0"), 0), 0,
+	       "wait_node: dax0.0 has its node");
+	is_int(daxctl_dev_wait_node(dev1, 50), -ETIMEDOUT,
+	       "wait_node: no node for dax0.1 (a devnode fault) is -ETIMEDOUT");
+	is_int(daxctl_dev_wait_node(NULL, 0), -EINVAL,
+	       "wait_node(NULL) is -EINVAL");
+	is_str(daxctl_get_event_source(ctx), "sysfs",
+	       "the event source under a system root is sysfs");
+	ok(daxctl_get_event_source(NULL) == NULL, "event_source(NULL) is NULL");
+	snprintf(want, sizeof(want), "%s/sys/devices/system/memory", root);
+	is_str(daxctl_get_memory_path(ctx), want, "the memory block directory");
+	ok(daxctl_get_memory_path(NULL) == NULL, "memory_path(NULL) is NULL");
 }
 
 static void test_system_ram(void)
@@ -292,6 +312,7 @@ int main(void)
 	}
 	test_disable_resize();
 	dev1 = test_create();
+	test_events(dev1);
 	test_system_ram();
 	test_destroy(dev1);
 	test_dry_run();

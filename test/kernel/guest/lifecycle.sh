@@ -86,6 +86,9 @@ run_lifecycle() {
 		R=$DYN
 		lc 0 destroy-all destroy-device -f -r "$R" all
 		chk "region $R is empty" "[ \$(ours list -R -r $R | jq '.[0].available_size') = \$(ours list -R -r $R | jq '.[0].size') ]"
+		# daxctl monitor and --wait (test/kernel/guest/monitor.sh); leaves
+		# it empty
+		[ -f monitor.sh ] && . ./monitor.sh && run_monitor "$R"
 		dry_run dry-create create-device -r "$R" -s 256M
 		lc 0 create256 create-device -r "$R" -s 256M
 		D1=$(jq -r '.[0].chardev' /tmp/lc.out)
