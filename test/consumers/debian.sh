@@ -30,7 +30,10 @@
 # real only on the real-kernel tier (test/kernel/, make check-kernel).
 #
 # Missing packages are installed with apt-get (set DEBIAN_CONSUMERS_APT=0
-# not to); what still lacks is a SKIP saying which package. The whole test
+# not to); what still lacks is a SKIP saying which package. Where this
+# project's packages replaced Debian's libdaxctl1 and daxctl, Debian's are
+# fetched with apt-get download and unpacked for the comparison, so the
+# test also runs after "apt-get install ./*.deb". The whole test
 # is skipped without root (mounts), without unshare -m, on a system
 # without dpkg, and when the library is built with sanitizers (Debian's
 # uninstrumented programs cannot load it).
@@ -74,13 +77,42 @@ if [ -n "$missing" ] && [ "${DEBIAN_CONSUMERS_APT:-1}" != 0 ] &&
 		>"$_tmp/apt.log" 2>&1 || sed 's/^/# /' "$_tmp/apt.log" | tail -n 5
 fi
 
-# Debian's libdaxctl1 is the yardstick: not when ours replaced it (a
-# version from 81 on is this project's)
+# Debian's libdaxctl and daxctl are the yardstick: the installed ones
+# while they are Debian's; when ours replaced them (versions from 81 on
+# are this project's, e.g. after "apt-get install ./*.deb"), Debian's
+# packages of a version before 81, fetched with apt-get download and
+# unpacked here (DEBIAN_CONSUMERS_FETCH=1: always)
+fetch_debian() { # PACKAGE: unpack it into $_tmp/debian
+	_v=$(apt-cache madison "$1" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
+		while read -r _w; do
+			dpkg --compare-versions "$_w" lt 81 && { echo "$_w"; break; }
+		done)
+	[ -n "$_v" ] || { echo "# no version of $1 before 81 in apt's lists"; return 1; }
+	mkdir -p "$_tmp/debs" "$_tmp/debian"
+	# apt-get download as root warns that _apt cannot write here; harmless
+	(cd "$_tmp/debs" && apt-get download "$1=$_v") >"$_tmp/fetch.log" 2>&1 &&
+		dpkg -x "$_tmp/debs/$1_"*.deb "$_tmp/debian" && return 0
+	sed 's/^/# /' "$_tmp/fetch.log" | tail -n 3
+	return 1
+}
 libver=$(dpkg-query -W -f='${Version}' libdaxctl1 2>/dev/null)
-debian_lib=
-if [ -n "$libver" ] && dpkg --compare-versions "$libver" lt 81; then
-	debian_lib=yes
+debian_lib=''
+deb_libdir=''
+deb_daxctl=''
+if [ "${DEBIAN_CONSUMERS_FETCH:-0}" != 1 ] && [ -n "$libver" ] &&
+		dpkg --compare-versions "$libver" lt 81; then
+	debian_lib="the installed libdaxctl1 $libver"
+elif fetch_debian libdaxctl1; then
+	deb_libdir=$(dirname "$(find "$_tmp/debian" -name libdaxctl.so.1 | head -n 1)")
+	debian_lib="libdaxctl1 $_v from Debian's archive"
 fi
+if [ "${DEBIAN_CONSUMERS_FETCH:-0}" != 1 ] && [ -x /usr/bin/daxctl ] &&
+		[ "$(/usr/bin/daxctl --version)" = 76.1 ]; then
+	deb_daxctl=/usr/bin/daxctl
+elif fetch_debian daxctl && [ -x "$_tmp/debian/usr/bin/daxctl" ]; then
+	deb_daxctl=$_tmp/debian/usr/bin/daxctl
+fi
+[ -n "$debian_lib" ] && echo "# Debian's libdaxctl: $debian_lib"
 
 # ---- our library, staged ----
 
@@ -171,12 +203,13 @@ fi
 
 # ---- 2. on fixtures: Debian's library against ours ----
 
-# in-root.sh ROOT LIBDIR OUTDIR: Debian's tools with ROOT's sys and
-# proc/iomem as the real ones, a /dev holding null and ROOT's dax device
-# nodes, and LIBDIR (when not empty) as LD_LIBRARY_PATH; each tool's
-# stdout, stderr and exit status go to OUTDIR/TOOL{,.err,.rc}
+# in-root.sh ROOT LIBDIR OUTDIR DAXCTL: Debian's tools (DAXCTL: Debian's
+# daxctl) with ROOT's sys and proc/iomem as the real ones, a /dev holding
+# null and ROOT's dax device nodes, and LIBDIR (when not empty) as
+# LD_LIBRARY_PATH; each tool's stdout, stderr and exit status go to
+# OUTDIR/TOOL{,.err,.rc}
 cat >"$_tmp/in-root.sh" <<'EOS'
-root=$1 lib=$2 out=$3
+root=$1 lib=$2 out=$3 daxctl=$4
 mount --bind "$root/sys" /sys || exit 125
 if [ -f "$root/proc/iomem" ]; then
 	mount --bind "$root/proc/iomem" /proc/iomem || exit 125
@@ -196,7 +229,7 @@ tool() {
 	env ${lib:+LD_LIBRARY_PATH=$lib} "$@" >"$out/$name" 2>"$out/$name.err"
 	echo $? >"$out/$name.rc"
 }
-tool daxctl /usr/bin/daxctl list -RDMi
+[ -z "$daxctl" ] || tool daxctl "$daxctl" list -RDMi
 tool ndctl /usr/bin/ndctl list -DRNiv
 tool memkind /usr/bin/memkind-auto-dax-kmem-nodes
 EOS
@@ -260,14 +293,11 @@ fixtures=$(sh "$top_srcdir/test/fixtures/install.sh" --list) ||
 norm=$top_srcdir/test/cli/list-normalise.jq
 if [ -z "$debian_lib" ]; then
 	skip "Debian's tools on every fixture, with Debian's libdaxctl and ours" \
-		"the installed libdaxctl1 is ${libver:-missing}, not Debian's (older than 81)"
+		"the installed libdaxctl1 is ${libver:-missing}, not Debian's (older than 81), and Debian's could not be fetched"
 	fixtures=
 fi
-have_daxctl=
-[ -x /usr/bin/daxctl ] && [ "$(/usr/bin/daxctl --version)" = 76.1 ] &&
-	have_daxctl=yes
-[ -n "$have_daxctl" ] || skip "Debian's daxctl list on every fixture" \
-	"no daxctl 76.1 at /usr/bin/daxctl (package daxctl)"
+[ -n "$deb_daxctl" ] || skip "Debian's daxctl list on every fixture" \
+	"no daxctl 76.1 installed or fetched (package daxctl)"
 [ -x /usr/bin/ndctl ] || skip "Debian's ndctl list on every fixture" \
 	"not installed (package ndctl)"
 [ -x /usr/bin/memkind-auto-dax-kmem-nodes ] ||
@@ -282,16 +312,18 @@ for f in $fixtures; do
 	complete_fixture "$root"
 	rm -rf "$deb" "$our"
 	mkdir "$deb" "$our"
-	unshare -m --propagation private sh "$_tmp/in-root.sh" "$root" "" "$deb"
+	unshare -m --propagation private sh "$_tmp/in-root.sh" "$root" \
+		"$deb_libdir" "$deb" "$deb_daxctl"
 	rc1=$?
-	unshare -m --propagation private sh "$_tmp/in-root.sh" "$root" "$ours" "$our"
+	unshare -m --propagation private sh "$_tmp/in-root.sh" "$root" \
+		"$ours" "$our" "$deb_daxctl"
 	rc2=$?
 	if [ $rc1 != 0 ] || [ $rc2 != 0 ]; then
 		tap_result 1 "$f: show it as /sys in a mount namespace (exit $rc1, $rc2)"
 		continue
 	fi
 
-	if [ -n "$have_daxctl" ]; then
+	if [ -n "$deb_daxctl" ]; then
 		for r in "$deb" "$our"; do
 			if [ -s "$r/daxctl" ]; then
 				jq -c -f "$norm" "$r/daxctl" >"$r/list" 2>&1 ||
