@@ -96,6 +96,9 @@ _deb_daxio() { # STAGE DEV LIB
 # sets db_prc to the four exit statuses, db_pok to 0 when all went well
 _deb_pmempool() { # STAGE DEV LIB
 	db_ps=$1 db_pd=/dev/$2 db_pl=$3
+	# PMDK creates a pool on a device dax only over zeros: the daxio runs
+	# left their pattern there
+	vmt_run any "d-$db_ps-pool-zero-$db_pl" _withlib "$db_pl" daxio -z -o "$db_pd" -l 2097152
 	vmt_run any "d-$db_ps-pool-create-$db_pl" _withlib "$db_pl" pmempool create -v obj --layout=daxctl "$db_pd"
 	db_prc=$VMT_LAST_RC
 	vmt_run any "d-$db_ps-pool-info-$db_pl" _withlib "$db_pl" pmempool info "$db_pd"
