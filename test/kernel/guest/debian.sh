@@ -71,10 +71,13 @@ _deb_daxio() { # STAGE DEV LIB
 	# a pattern of this run: the other library's run must not pass for it
 	{ echo "$db_xl $db_xs $db_xd"; cat /proc/uptime; } > /tmp/deb-seed
 	db_i=0
-	while [ $db_i -lt 15 ]; do
-		cat /tmp/deb-seed /tmp/deb-seed
+	while [ $db_i -lt 16 ]; do	# doubled 16 times: more than 2 MiB
+		cat /tmp/deb-seed /tmp/deb-seed > /tmp/deb-seed2
+		mv /tmp/deb-seed2 /tmp/deb-seed
 		db_i=$((db_i + 1))
-	done | head -c $db_len > /tmp/deb-pat
+	done
+	head -c $db_len /tmp/deb-seed > /tmp/deb-pat
+	rm -f /tmp/deb-seed
 	head -c $db_len /dev/zero > /tmp/deb-zero
 	vmt_run any "d-$db_xs-daxio-zero-$db_xl" _withlib "$db_xl" daxio -z -o "$db_xd" -l $db_len
 	db_z=$VMT_LAST_RC
@@ -168,7 +171,7 @@ run_debian() { # STAGE
 			db_r=1
 			[ "$VMT_LAST_RC" = 0 ] && [ "$db_got" = "$db_want" ] && db_r=0
 			_dres "$db_st" "memkind-auto-dax-kmem-nodes with $db_lib libdaxctl: the system-ram devices' nodes" \
-				$db_r "exit $VMT_LAST_RC, db_got '$db_got', list says '$db_want'"
+				$db_r "exit $VMT_LAST_RC, got '$db_got', list says '$db_want'"
 		done
 	fi
 
