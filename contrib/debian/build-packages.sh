@@ -14,8 +14,9 @@
 #   --install-check   as root: "apt-get install ./*.deb" over whatever is
 #                     installed (Debian 12's 76.1 packages, say), then
 #                     "daxctl version", "daxctl --sysroot FIXTURE list",
-#                     the paths "dpkg -L" gives, pkg-config and a program
-#                     built against the installed library; at exit the
+#                     the paths "dpkg -L" gives, pkg-config, a program
+#                     built against the installed library, and Debian's
+#                     ndctl, daxio, pmempool and memkind on it; at exit the
 #                     packages are put back as they were (Debian's versions
 #                     reinstalled with apt, ours purged where none was
 #                     installed). Meant for a throwaway machine such as CI:
@@ -89,7 +90,10 @@ apt_install() {
 
 # packages this script itself runs
 need="dpkg-dev debhelper lintian fakeroot"
-[ $install_check = yes ] && need="$need pkg-config gcc"
+# and Debian's other programs and libraries linking libdaxctl.so.1, tried
+# with ours once it is installed
+[ $install_check = yes ] &&
+	need="$need pkg-config gcc ndctl pmdk-tools libmemkind-progs libpmem2"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -297,5 +301,19 @@ desc="a program built with pkg-config against the installed library lists dax0.0
 # shellcheck disable=SC2016 # expanded by the inner shell
 check sh -c 'cc -Wall -Werror -o "$1/consumer" "$1/consumer.c" $(pkg-config --cflags --libs libdaxctl) &&
 	"$1/consumer" "$2" | grep -qx dax0.0' sh "$work" "$fixture"
+# Debian's own consumers of libdaxctl.so.1, on the packaged library: every
+# symbol resolves against it (ldd -r binds them all), and ndctl runs
+# (test/consumers/debian.sh compares them with Debian's library)
+for prog in ndctl daxio pmempool memkind-auto-dax-kmem-nodes; do
+	desc="Debian's $prog: every symbol resolves against the packaged libdaxctl"
+	check sh -c "ldd -r /usr/bin/$prog >'$work/ldd' 2>&1 &&
+		! grep -q 'undefined symbol\|not found' '$work/ldd' &&
+		readlink -f \"\$(awk '/libdaxctl\.so/ { print \$3 }' '$work/ldd')\" |
+		grep -qx '/usr/lib/$multiarch/libdaxctl.so.1.1.6'"
+done
+desc="Debian's ndctl list runs on the packaged libdaxctl"
+check /usr/bin/ndctl list
+desc="daxctl list runs on this machine"
+check /usr/bin/daxctl list
 [ $fail = 0 ] || die "the installed packages failed a check (above)"
 say "done: built, lintian-clean, installed and tried"

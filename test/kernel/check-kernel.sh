@@ -105,6 +105,11 @@ if [ -z "${CONSUMERS_BIN:-}" ] && [ -f "$top_builddir/Makefile" ] &&
 				"$tmp/consumers/daxio-like" "$tmp/consumers/memkind-like" \
 				"$tmp/consumers/qemu-like" >"$tmp/consumers.log" 2>&1; then
 			CONSUMERS_BIN=$tmp/consumers
+			# for guest/debian.sh: libraries loaded as plugins are
+			${CC:-cc} -O2 -o "$tmp/consumers/dlopen-now" \
+				"$srcdir/test/consumers/dlopen-now.c" -ldl \
+				>>"$tmp/consumers.log" 2>&1 ||
+				echo "# could not build dlopen-now; its checks are skipped"
 		else
 			echo "# could not build the consumers; they are left out:"
 			tail -n 10 "$tmp/consumers.log" | sed 's/^/# /'
@@ -116,7 +121,7 @@ if [ -z "${CONSUMERS_BIN:-}" ] && [ -f "$top_builddir/Makefile" ] &&
 fi
 if [ -n "${CONSUMERS_BIN:-}" ] && [ -d "$CONSUMERS_BIN" ]; then
 	mkdir -p "$tmp/x/consumers"
-	for p in daxio-like memkind-like qemu-like ndctl-like famfs-like; do
+	for p in daxio-like memkind-like qemu-like ndctl-like famfs-like dlopen-now; do
 		[ -x "$CONSUMERS_BIN/$p" ] && cp "$CONSUMERS_BIN/$p" "$tmp/x/consumers/"
 	done
 	extra=$extra:$tmp/x/consumers
@@ -310,6 +315,21 @@ for kind in $(kernel_kinds "$kver"); do
 		while IFS='	' read -r st check res_ detail; do
 			tap "$res_" "$kind/$st: consumers: $check${detail:+ ($detail)}"
 		done < "$g/consumers.tsv"
+	fi
+
+	# (g) Debian's own consumers with Debian's libdaxctl and ours
+	# (guest/debian.sh writes debian.tsv: STAGE<TAB>CHECK<TAB>0|1|skip<TAB>detail)
+	if [ -s "$g/debian.tsv" ]; then
+		while IFS='	' read -r st check res_ detail; do
+			if [ "$res_" = skip ]; then
+				n=$((n + 1))
+				echo "ok $n - $kind/$st: Debian's consumers: $check # SKIP $detail"
+			else
+				tap "$res_" "$kind/$st: Debian's consumers: $check${detail:+ ($detail)}"
+			fi
+		done < "$g/debian.tsv"
+	else
+		notok "$kind: Debian's consumers ran (guest/debian.sh)"
 	fi
 done
 echo "# kernel $kver: $(( $(date +%s) - tk0 )) s"

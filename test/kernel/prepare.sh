@@ -79,7 +79,11 @@ echo "$KPKG" > "$CACHE/kpkg"
 # userspace packages extracted into the guest userland
 USER_PKGS=(busybox-static ndctl daxctl libndctl6 libdaxctl1 libcxl1 libiniparser1
 	libjson-c5 libkeyutils1 libtraceevent1 libtracefs1 libuuid1 libkmod2 libudev1
-	liblzma5 libssl3 libzstd1 libc6 jq libjq1 libonig5)
+	liblzma5 libssl3 libzstd1 libc6 jq libjq1 libonig5
+	# Debian's other consumers of libdaxctl (guest/debian.sh): PMDK's daxio
+	# and pmempool, libpmem2, memkind-auto-dax-kmem-nodes and libmemkind
+	pmdk-tools libpmem1 libpmem2 libpmemblk1 libpmemlog1 libpmemobj1
+	libpmempool1 libmemkind0 libmemkind-progs libhwloc15 libnuma1)
 
 have_deb() { ls "$DEBS/$1"_*.deb >/dev/null 2>&1; }
 missing=()
@@ -155,7 +159,10 @@ for a in $("$U/bin/busybox" --list); do
 done
 # kernel's request_module uses /sbin/modprobe -> busybox modprobe
 
-BINS=(usr/bin/ndctl usr/bin/daxctl usr/bin/cxl usr/bin/jq)
+BINS=(usr/bin/ndctl usr/bin/daxctl usr/bin/cxl usr/bin/jq
+	usr/bin/daxio usr/bin/pmempool usr/bin/memkind-auto-dax-kmem-nodes
+	# loaded with dlopen by guest/debian.sh, not linked by a program above
+	usr/lib/x86_64-linux-gnu/libpmem2.so.1)
 LIBPATH="$U/lib/x86_64-linux-gnu:$U/usr/lib/x86_64-linux-gnu"
 declare -A seen_libs=()
 copy_libs_of() {

@@ -11,7 +11,7 @@
 # The states are reached with the REFERENCE tools (daxctl 76.1 and ndctl),
 # so a bug of ours in a mutating command cannot hide a listing difference.
 # If consumers.sh and $CONSUMERS_DIR exist, the consumer programs run at
-# every stage too.
+# every stage too; so do Debian's own consumers of libdaxctl (debian.sh).
 # Exit status: 0 unless the setup itself failed; the host judges results.
 
 cd "$(dirname "$0")" || exit 1
@@ -29,6 +29,7 @@ SETUP_BAD=0
 ours() { LD_LIBRARY_PATH=$OURLIB "$DAXCTL" "$@"; }
 
 [ -f consumers.sh ] && . ./consumers.sh
+[ -f debian.sh ] && . ./debian.sh
 
 # which libraries our binary really loads (must be /vmtest/extra/lib's)
 vmt_run any ours-ldd env LD_LIBRARY_PATH="$OURLIB" /lib64/ld-linux-x86-64.so.2 --list "$DAXCTL"
@@ -84,6 +85,7 @@ suite() { # STAGE
 	case_ "$st" d-path 129 no list -d ../dax0.0
 	case_ "$st" d-empty 129 no list -d ""
 	command -v run_consumers >/dev/null 2>&1 && run_consumers "$st"
+	command -v run_debian >/dev/null 2>&1 && run_debian "$st"
 	# raw sysfs facts for the report
 	ls -l /sys/bus/dax/devices/ > "$OUT/sysfs-$st.txt" 2>&1
 	# the dax-relevant sysfs, for fixtures (test/kernel/import-fixtures.sh)
