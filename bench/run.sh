@@ -304,8 +304,11 @@ fi
 # the N-device and the 1-device trees over N - 1 devices, so that start-up
 # and the region, paid once, are left out; the calls counted are those
 # file accesses, while the allocator's heap growth (brk, mmap: about 0.03
-# per device) is reported beside them. Reported, never fatal.
-target=19
+# per device) is reported beside them. Reported, never fatal. The floor
+# on the live system is 19 (6 attributes x open, read, close, and the
+# readlink); below a system root, where each attribute costs one fstat
+# more to refuse a FIFO or device node (README.md, "Reliability"), 25.
+target=25
 # slope SYSCALLS: per-device difference of the calls of those names
 # ("total" for all of them) between the 1-device and the N-device runs
 slope() {
@@ -321,7 +324,7 @@ verdict=$(awk -v p="$per" -v t="$target" 'BEGIN {print (p <= t) ? "PASS" : "FAIL
 {
 	echo "| target | limit | measured | result |"
 	echo "| --- | --- | --- | --- |"
-	echo "| list -RDMu, file-access system calls per device (openat, openat2, fstat, read, close, readlink; $devs_mid-device tree minus 1-device tree, over $((devs_mid - 1))) | at most $target | $per (all system calls: $all) | $verdict |"
+	echo "| list -RDMu, file-access system calls per device (openat, openat2, fstat, read, close, readlink; $devs_mid-device tree minus 1-device tree, over $((devs_mid - 1))) | at most $target (19 on the live system + one fstat per attribute below a system root) | $per (all system calls: $all) | $verdict |"
 } | tee "$work/targets"
 [ -z "$skipped" ] || echo "Reference rows skipped: $skipped." > "$work/skipped"
 
