@@ -107,7 +107,8 @@ reconf_worker() {
 	_n=0 kills=0 terms=0 faults=0 bad=0 left=0
 	while [ "$(date +%s)" -lt $end ]; do
 		_n=$((_n + 1))
-		case $(dev_state dax0.0) in
+		_before=$(dev_state dax0.0)
+		case $_before in
 		devdax*) to=system-ram ;;
 		*) to=devdax ;;
 		esac
@@ -121,7 +122,11 @@ reconf_worker() {
 		case $s in
 		devdax | "system-ram 4/4" | "system-ram 0/4") ;;
 		*)
-			if grep -q "left " "$_tmp/reconf.err"; then
+			if [ "$status" != 0 ] && [ "$s" = "$_before" ]; then
+				# a failure undone: as it was before the run (a
+				# device a put-right run could not put right)
+				:
+			elif grep -q "left " "$_tmp/reconf.err"; then
 				# reported: put it right for the next cycle
 				left=$((left + 1))
 				"$DAXCTL" reconfigure-device -f -m devdax dax0.0 \
@@ -172,8 +177,9 @@ create_worker() {
 			esac
 			# killed before: the next run on it puts it right
 			case $s in *+) continue ;; esac
-			# as it was before the run (a failure undone)
-			case $before in *"|$d=$s|"*) continue ;; esac
+			# as it was before the run (a failure undone), the
+			# record of a killed run resolved or not
+			case $before in *"|$d=$s|"* | *"|$d=$s+|"*) continue ;; esac
 			if grep -q "left " "$_tmp/create.err"; then
 				left=$((left + 1))
 			else
