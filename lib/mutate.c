@@ -218,16 +218,16 @@ static int dev_enable(struct daxctl_dev *dev, const char *driver)
 	if (ctx->dry_run)
 		return dev_enable_dry_run(dev, driver);
 	/*
-	 * device_dax matches every device, so bind alone does it. Writing
-	 * its new_id would make the kernel offer *every* unbound device to
-	 * it, re-enabling devices the user disabled. Other drivers match
-	 * by name: new_id (which may attach the device by itself), then
-	 * bind. A kernel where device_dax matches by region type refuses
-	 * the bind with ENODEV; then the name is added.
+	 * bind first, for every driver: a driver that matches the device
+	 * already takes it alone (device_dax everywhere; kmem on kernels
+	 * where it matches hmem and CXL devices by type, as the emulator's
+	 * 6.12 generation and test/kernel/README.md say). Writing new_id
+	 * makes the kernel offer *every* unbound device to the driver, so a
+	 * device the user disabled would be taken as well: it is written
+	 * only when the bind is refused with ENODEV (kmem on 6.1, which
+	 * matches by name), then the bind is made again.
 	 */
-	rc = -ENODEV;
-	if (strcmp(driver, "device_dax") == 0)
-		rc = driver_write(ctx, driver, "bind", dev->devname);
+	rc = driver_write(ctx, driver, "bind", dev->devname);
 	if (rc == -ENODEV) {
 		new_id = driver_write(ctx, driver, "new_id", dev->devname);
 		if (new_id)

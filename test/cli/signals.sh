@@ -101,7 +101,8 @@ sysram="system-ram 4/4 true enabled 536870912 -"
 tap_result $? "dax0.0 starts in devdax mode"
 
 # reconfigure-device -m system-ram: device_dax remove_id and unbind (the
-# disable step), kmem new_id (the bind), 4 blocks online (one step)
+# disable step), kmem bind (refused on 6.1: kmem matches by name) and
+# new_id (the bind), 4 blocks online (one step)
 interrupt TERM 1 reconfigure-device --json-result -m system-ram dax0.0
 expect "SIGTERM during the unbind: rolled back, exit 143" 143 dax0.0 \
 	"$devdax" "dax0.0: interrupted by SIGTERM: rolled back"
@@ -115,7 +116,7 @@ interrupt HUP 3 reconfigure-device -m system-ram dax0.0
 expect "SIGHUP during the kmem bind: memory offline again, back to devdax, exit 129" \
 	129 dax0.0 "$devdax" "interrupted by SIGHUP: rolled back"
 
-interrupt INT 4 reconfigure-device -m system-ram dax0.0
+interrupt INT 5 reconfigure-device -m system-ram dax0.0
 expect "SIGINT during the onlining (the last step): finished, exit 130" \
 	130 dax0.0 "$sysram" "reconfigured 1 device"
 
