@@ -206,7 +206,8 @@ run_lifecycle() {
 	lc 0 config-devdax reconfigure-device -C "$SR"
 	chk "config-devdax: devdax" "[ \$(dev_field $SR mode) = devdax ]"
 	printf '[reconfigure-device test\n%s\nmode = system-ram\n' "$match" > /tmp/conf/test.conf
-	lc 0 config-broken reconfigure-device -C "$SR"
+	# a broken configuration fails the run (the boot unit fails), changing nothing
+	lc 234 config-broken reconfigure-device -C "$SR"
 	chk "config-broken: still devdax" "[ \$(dev_field $SR mode) = devdax ]"
 	rm -rf /tmp/conf
 	unset DAXCTL_CONFIG_PATH
