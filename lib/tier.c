@@ -3,7 +3,8 @@
  * Memory tiers: which tier holds a device's target node. The kernel lists
  * each tier as devices/virtual/memory_tiering/memory_tierN with a node list
  * (nodelist, e.g. "0-1,3"); a node is in one tier at most, and in none while
- * it has no online memory (../shared/reference/kernel-abi.md, 10.1).
+ * it has no online memory (recorded on 6.1:
+ * test/fixtures/kernel-6.1-hmem-numa-20-sysram and -25-offline).
  */
 #include <dirent.h>
 #include <errno.h>

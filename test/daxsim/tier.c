@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Memory tiers: devices/virtual/memory_tiering/memory_tierN/nodelist
- * (../shared/reference/kernel-abi.md, 10.1). A node is in a tier while it
+ * (as recorded on 6.1:
+ * test/fixtures/kernel-6.1-hmem-numa-20-sysram). A node is in a tier while it
  * has online memory, in none otherwise; a tier with no node left is gone.
  * Which tier: a node with boot RAM is DRAM (tier 4 by default), a node
  * whose memory is all kmem's takes the tier of kmem's memory type (22 by
