@@ -29,6 +29,12 @@ enum dax_hidden {
 
 struct daxctl_ctx {
 	int refcount;
+	/*
+	 * A device of the bus model had no memmap_on_memory: the kernel is
+	 * older than 6.8, and no other device is asked (list makes no failed
+	 * open per device for it)
+	 */
+	bool no_dev_memmap;
 	void (*log_fn)(struct daxctl_ctx *ctx, int priority, const char *file,
 		       int line, const char *fn, const char *format,
 		       va_list args);

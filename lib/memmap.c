@@ -24,14 +24,17 @@ static int memmap_read(struct daxctl_dev *dev)
 
 	if (dev->sim_memmap_set)
 		return dev->sim_memmap;
-	if (dev->class_model || dev->simulated)
+	if (dev->class_model || dev->simulated || ctx->no_dev_memmap)
 		return -EOPNOTSUPP;
 	rc = dax_attr_path(path, sizeof(path), dev->path, MEMMAP_ATTR);
 	if (rc)
 		return rc;
 	rc = dax_read_attr(ctx, path, buf, sizeof(buf));
-	if (rc == -ENOENT)
+	if (rc == -ENOENT) {
+		/* one kernel: every device has the attribute or none has */
+		ctx->no_dev_memmap = true;
 		return -EOPNOTSUPP;
+	}
 	if (rc < 0)
 		return rc;
 	if (strcmp(buf, "0") == 0 || strcmp(buf, "1") == 0)
