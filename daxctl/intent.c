@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -562,25 +563,87 @@ int intent_resolve(struct action *a, struct daxctl_dev *dev)
 	return 0;
 }
 
+/*
+ * The records a list run may show: the run directory is read once per
+ * run (list asks for every device; a directory opened and searched per
+ * device would cost system calls per device, bench/README.md), and a
+ * record is opened only for a device that has one.
+ */
+static struct {
+	bool loaded;
+	char root[PATH_MAX];
+	int fd;			/* the run directory, -1 when none */
+	char **names;
+	size_t nr;
+} pending = { .fd = -1 };
+
+static void pending_load(const char *root)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	pending.loaded = true;
+	snprintf(pending.root, sizeof(pending.root), "%s", root ? root : "");
+	if (sysroot_join(path, sizeof(path), root, SYSROOT_RUN, "daxctl"))
+		return;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (check_dir(fd, path, "list", true) < 0) {
+		close(fd);
+		return;
+	}
+	dir = fdopendir(dup(fd));
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		char **names;
+
+		if (de->d_name[0] == '.')
+			continue;
+		names = realloc(pending.names,
+				(pending.nr + 1) * sizeof(*names));
+		if (!names)
+			break;
+		pending.names = names;
+		names[pending.nr] = strdup(de->d_name);
+		if (names[pending.nr])
+			pending.nr++;
+	}
+	closedir(dir);
+	pending.fd = fd;
+}
+
+static bool pending_has(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pending.nr; i++)
+		if (strcmp(pending.names[i], name) == 0)
+			return true;
+	return false;
+}
+
 const char *intent_pending(const char *root, const char *devname, char *buf,
 			   size_t len)
 {
-	char path[PATH_MAX], name[300], *text;
+	char name[300], *text;
 	struct dev_state s;
-	int fd;
 
-	if (sysroot_join(path, sizeof(path), root, SYSROOT_RUN, "daxctl"))
-		return NULL;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	if (check_dir(fd, path, "list", true) < 0) {
-		close(fd);
-		return NULL;
+	if (!pending.loaded || strcmp(pending.root, root ? root : "") != 0) {
+		intent_pending_free();
+		pending_load(root);
 	}
+	if (pending.fd < 0)
+		return NULL;
 	record_name(name, sizeof(name), devname, "");
-	text = read_record(fd, name);
-	close(fd);
+	if (!pending_has(name))
+		return NULL;
+	text = read_record(pending.fd, name);
 	if (!text)
 		return NULL;
 	if (parse(text, &s) < 0) {
@@ -591,4 +654,19 @@ const char *intent_pending(const char *root, const char *devname, char *buf,
 	free(text);
 	state_free(&s);
 	return buf;
+}
+
+void intent_pending_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < pending.nr; i++)
+		free(pending.names[i]);
+	free(pending.names);
+	if (pending.fd >= 0)
+		close(pending.fd);
+	pending.names = NULL;
+	pending.nr = 0;
+	pending.fd = -1;
+	pending.loaded = false;
 }

@@ -55,5 +55,7 @@ void intent_end(struct daxctl_dev *dev);
  */
 const char *intent_pending(const char *root, const char *devname, char *buf,
 			   size_t len);
+/* Release what intent_pending() read (the end of a list run). */
+void intent_pending_free(void);
 
 #endif /* _DAXCTL_INTENT_H_ */

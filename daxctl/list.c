@@ -115,6 +115,7 @@ static int list_run(struct daxctl_ctx *ctx, struct list_params *p)
 		note_no_match(p);
 	rc = json_print(stdout, top);
 	json_object_put(top);
+	intent_pending_free();
 	note_hidden(opts.hidden);
 	return rc;
 }
