@@ -595,24 +595,6 @@ int config_check(struct config *cfg)
 	return errors ? -EINVAL : 0;
 }
 
-static const char *file_type(mode_t mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFDIR:
-		return "a directory";
-	case S_IFIFO:
-		return "a FIFO";
-	case S_IFCHR:
-		return "a character device";
-	case S_IFBLK:
-		return "a block device";
-	case S_IFSOCK:
-		return "a socket";
-	default:
-		return "not a regular file";
-	}
-}
-
 static int read_file(struct config *cfg, const char *path)
 {
 	struct stat st;
@@ -632,7 +614,7 @@ static int read_file(struct config *cfg, const char *path)
 		/* the directory scan saw a regular file: it was replaced */
 		rc = -EINVAL;
 		config_log(cfg, "%s: %s, not a regular file: not a configuration file",
-			   path, file_type(st.st_mode));
+			   path, file_type_name(st.st_mode));
 		goto fail;
 	}
 	if (st.st_size > CONFIG_FILE_MAX) {
@@ -727,7 +709,7 @@ int config_load_dir(struct config *cfg, const char *dir)
 		}
 		if (!S_ISREG(st.st_mode)) {
 			config_log(cfg, "%s: %s, not a regular file: not a configuration file",
-				   path, file_type(st.st_mode));
+				   path, file_type_name(st.st_mode));
 			cfg->errors++;
 			continue;
 		}

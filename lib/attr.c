@@ -158,24 +158,6 @@ static int open_checked(struct daxctl_ctx *ctx, const char *path, int flags)
 	return fd;
 }
 
-static const char *file_type(mode_t mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFDIR:
-		return "a directory";
-	case S_IFIFO:
-		return "a FIFO";
-	case S_IFCHR:
-		return "a character device";
-	case S_IFBLK:
-		return "a block device";
-	case S_IFSOCK:
-		return "a socket";
-	default:
-		return "not a regular file";
-	}
-}
-
 /*
  * Whether @path is in the live system's sysfs, checked to be sysfs (once
  * per context). Sysfs (kernfs) can hold no FIFO, device or socket: each
@@ -249,7 +231,7 @@ int dax_open_file(struct daxctl_ctx *ctx, const char *path, int flags)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		dax_err(ctx, "%s: %s, not a regular file: refused\n", path,
-			file_type(st.st_mode));
+			file_type_name(st.st_mode));
 		close(fd);
 		return -EINVAL;
 	}

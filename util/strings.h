@@ -3,6 +3,7 @@
 #define _UTIL_STRINGS_H_
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /*
  * Strict number parsing for sysfs attribute contents and user input: the
@@ -33,5 +34,12 @@ void strip_newline(char *s);
  * "dax0.2" < "dax0.10" and "region2" < "region10".
  */
 int natural_cmp(const char *a, const char *b);
+
+/*
+ * What a file that is not a regular one is, for a refusal naming it:
+ * "a directory", "a FIFO", "a character device"... ("not a regular file"
+ * for anything else).
+ */
+const char *file_type_name(mode_t mode);
 
 #endif /* _UTIL_STRINGS_H_ */
