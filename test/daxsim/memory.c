@@ -253,7 +253,7 @@ static int show_node_mask(struct vfs_node *node, char *buf, size_t len)
 {
 	const char *which = vfs_name(node);
 	bool want[1024] = { false };
-	int n = 0, i, first = -1;
+	int i;
 	unsigned long b;
 
 	for (i = 0; i < 1024; i++) {
@@ -288,21 +288,7 @@ static int show_node_mask(struct vfs_node *node, char *buf, size_t len)
 		    blk->zone != ZONE_MOVABLE)
 			want[blk->node] = true;
 	}
-	for (i = 0; i <= 1024; i++) {
-		if (i < 1024 && want[i]) {
-			if (first < 0)
-				first = i;
-			continue;
-		}
-		if (first < 0)
-			continue;
-		n += snprintf(buf + n, len - (size_t)n, "%s%d", n ? "," : "",
-			      first);
-		if (i - 1 > first)
-			n += snprintf(buf + n, len - (size_t)n, "-%d", i - 1);
-		first = -1;
-	}
-	return n + snprintf(buf + n, len - (size_t)n, "\n");
+	return show_node_list(buf, len, want, 1024);
 }
 
 static const struct vfs_attr_ops node_mask_ops = { .show = show_node_mask };

@@ -168,3 +168,24 @@ void model_init(void)
 	sim.sys = mkdir_node(sim.root, "sys", NULL);
 	sim.dev_dir = mkdir_node(sim.root, "dev", NULL);
 }
+
+int show_node_list(char *buf, size_t len, const bool *set, int nr)
+{
+	int i, first = -1, n = 0;
+
+	for (i = 0; i <= nr; i++) {
+		if (i < nr && set[i]) {
+			if (first < 0)
+				first = i;
+			continue;
+		}
+		if (first < 0)
+			continue;
+		n += snprintf(buf + n, len - (size_t)n, "%s%d", n ? "," : "",
+			      first);
+		if (i - 1 > first)
+			n += snprintf(buf + n, len - (size_t)n, "-%d", i - 1);
+		first = -1;
+	}
+	return n + snprintf(buf + n, len - (size_t)n, "\n");
+}

@@ -194,6 +194,11 @@ struct vfs_node *mkconst(struct vfs_node *dir, const char *name, mode_t mode,
 bool sysfs_streq(const char *buf, const char *s);
 int parse_ull(const char *buf, int base, uint64_t *out);
 char *node_path(struct vfs_node *node);
+/*
+ * A node list as the kernel prints it ("0-1,3\n") of the nodes below @nr
+ * that @set marks; the length written.
+ */
+int show_node_list(char *buf, size_t len, const bool *set, int nr);
 
 /* region.c */
 struct sim_region *region_add(enum sim_region_kind kind, int id,

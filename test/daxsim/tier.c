@@ -28,23 +28,12 @@ static struct {
 static int show_nodelist(struct vfs_node *node, char *buf, size_t len)
 {
 	int tier = (int)(intptr_t)vfs_data(vfs_parent(node));
-	int i, first = -1, n = 0;
+	bool in_tier[MAX_TIER_NODES];
+	int i;
 
-	for (i = 0; i <= MAX_TIER_NODES; i++) {
-		if (i < MAX_TIER_NODES && nodes[i].tier == tier) {
-			if (first < 0)
-				first = i;
-			continue;
-		}
-		if (first < 0)
-			continue;
-		n += snprintf(buf + n, len - (size_t)n, "%s%d", n ? "," : "",
-			      first);
-		if (i - 1 > first)
-			n += snprintf(buf + n, len - (size_t)n, "-%d", i - 1);
-		first = -1;
-	}
-	return n + snprintf(buf + n, len - (size_t)n, "\n");
+	for (i = 0; i < MAX_TIER_NODES; i++)
+		in_tier[i] = nodes[i].tier == tier;
+	return show_node_list(buf, len, in_tier, MAX_TIER_NODES);
 }
 
 static const struct vfs_attr_ops nodelist_ops = { .show = show_nodelist };
