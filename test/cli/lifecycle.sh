@@ -30,21 +30,8 @@ dry_run() {
 	tap_result $? "--dry-run $* changes nothing"
 }
 
-# One emulator per group, mounted at the same place every time.
-start() {
-	_sim_n=0
-	daxsim_start "$1"
-	DAXCTL_SYSROOT=$SIM
-	export DAXCTL_SYSROOT
-}
-
-stop() {
-	unset DAXCTL_SYSROOT
-	daxsim_stop
-}
-
 # ---- argument checks: nothing is touched ----
-start lifecycle
+daxsim_use lifecycle
 state_of > "$_tmp/start"
 for cmd in reconfigure-device online-memory offline-memory disable-device \
 	enable-device destroy-device; do
@@ -68,11 +55,11 @@ run "extra argument" migrate-device-model foo
 state_of > "$_tmp/end"
 cmp -s "$_tmp/start" "$_tmp/end"
 tap_result $? "rejected command lines change nothing"
-stop
+daxsim_unuse
 check_output lifecycle-usage
 
 # ---- mode changes ----
-start lifecycle
+daxsim_use lifecycle
 dry_run reconfigure-device -m system-ram dax0.0
 dry_run reconfigure-device -m devdax -f dax0.1
 dry_run reconfigure-device -m system-ram --no-movable dax0.0
@@ -99,11 +86,11 @@ run "the kernel would online it" reconfigure-device -m devdax -f dax0.0
 run "the kernel would online it" reconfigure-device -m system-ram dax0.0
 run "-N too" reconfigure-device -m system-ram -N dax0.0
 run "--force: the kernel onlines it, daxctl moves it" reconfigure-device -m system-ram -f dax0.0
-stop
+daxsim_unuse
 check_output lifecycle-mode
 
 # ---- online-memory / offline-memory ----
-start lifecycle
+daxsim_use lifecycle
 dry_run offline-memory dax0.1
 run "" offline-memory dax0.1
 run "already" offline-memory dax0.1
@@ -114,11 +101,11 @@ run "already, in another zone" online-memory dax0.1
 run "devdax device" online-memory dax0.0
 run "both, one fails" offline-memory all
 sim_cat $mem/memory12/state $mem/memory12/valid_zones
-stop
+daxsim_unuse
 check_output lifecycle-memory
 
 # ---- create-device ----
-start lifecycle
+daxsim_use lifecycle
 dry_run create-device -s 128M
 run "" create-device -s 128M -a 4k
 run "the rest" create-device
@@ -142,11 +129,11 @@ for f in array negative overlap noalign human truncated; do
 done
 run "no such file" create-device --input "$_tmp/none.json"
 run "static region" create-device -r 1
-stop
+daxsim_unuse
 check_output lifecycle-create
 
 # ---- destroy-device ----
-start lifecycle
+daxsim_use lifecycle
 run "" create-device -s 128M
 dry_run destroy-device -f dax0.2
 run "active" destroy-device dax0.2
@@ -156,11 +143,11 @@ run "device 0 keeps existing" destroy-device -f 0.0
 run "then it is empty" destroy-device -f 0.0
 run "no match" destroy-device dax0.9 dax0.0
 run "" list -RDi
-stop
+daxsim_unuse
 check_output lifecycle-destroy
 
 # ---- reconfigure-device -s / -a ----
-start lifecycle
+daxsim_use lifecycle
 run "enabled" reconfigure-device -s 256M dax0.0
 run "system-ram" reconfigure-device -s 128M dax0.1
 run "" disable-device dax0.0
@@ -172,11 +159,11 @@ run "unsupported align" reconfigure-device -a 8k dax0.0
 run "no room" reconfigure-device -s 2G dax0.0
 run "misaligned" reconfigure-device -a 2M -s 3M dax0.0
 run "" list -M -d dax0.0
-stop
+daxsim_unuse
 check_output lifecycle-resize
 
 # ---- reconfigure-device --input: a disabled device takes a layout ----
-start lifecycle
+daxsim_use lifecycle
 run "" create-device -s 128M
 DAXCTL_SYSROOT=$SIM "$DAXCTL" list -D -M -d dax0.2 |
 	jq '.[0]' > "$_tmp/one.json"
@@ -212,11 +199,11 @@ run "all" reconfigure-device --input "$_tmp/one.json" all
 run "two devices" reconfigure-device --input "$_tmp/one.json" dax0.2 dax0.0
 run "no such file" reconfigure-device --input "$_tmp/none.json" dax0.2
 run "no such device" reconfigure-device --input "$_tmp/one.json" dax0.7
-stop
+daxsim_unuse
 check_output lifecycle-input
 
 # ---- enable-device / disable-device ----
-start lifecycle
+daxsim_use lifecycle
 dry_run disable-device dax0.0
 run "" disable-device dax0.0
 run "already" disable-device dax0.0
@@ -231,11 +218,11 @@ run "0-size" enable-device dax0.2
 run "all: idle devices are not candidates" enable-device all
 run "0-size" reconfigure-device -m devdax dax0.2
 run "all: idle devices are not candidates" reconfigure-device -m devdax all
-stop
+daxsim_unuse
 check_output lifecycle-state
 
 # ---- other platforms: CXL, NVDIMM, legacy pmem, no target node ----
-start platforms
+daxsim_use platforms
 run "static region" reconfigure-device -s 1G dax1.0 --json-result
 run "static region" destroy-device -f dax1.0
 run "class model" reconfigure-device -m system-ram dax2.0
@@ -245,7 +232,7 @@ run "NVDIMM to system-ram: 7 whole blocks" reconfigure-device -m system-ram dax1
 run "CXL back to devdax" reconfigure-device -m devdax -f dax0.0
 run "" create-device -r 0
 run "several dynamic regions" create-device
-stop
+daxsim_unuse
 check_output lifecycle-platforms
 
 # ---- migrate-device-model ----

@@ -34,13 +34,6 @@ unchanged() {
 	tap_result $? "$* changes nothing"
 }
 
-start() {
-	_sim_n=0
-	daxsim_start "$1"
-	DAXCTL_SYSROOT=$SIM
-	export DAXCTL_SYSROOT
-}
-
 # hmem: dax0.0 devdax, dax0.1 kmem online, dax0.2 devdax whose kmem probe
 # fails; CXL: dax1.0 born in system-ram mode with memmap_on_memory 1
 cat > "$_tmp/memmap.json" <<'EOS'
@@ -66,7 +59,7 @@ cat > "$_tmp/memmap.json" <<'EOS'
 EOS
 
 # ---- 6.12 with memory_hotplug.memmap_on_memory=1 ----
-start "$_tmp/memmap.json"
+daxsim_use "$_tmp/memmap.json"
 run "the key, on every device" list -D
 unchanged "dry run: the write comes first" \
 	reconfigure-device -m system-ram --memmap-on-memory --dry-run dax0.0
@@ -126,7 +119,7 @@ jq '.faults += [{ "write": "sys/devices/platform/hmem.0/dax0.0/memmap_on_memory"
 		{ "write": "sys/devices/platform/hmem.0/dax0.2/memmap_on_memory",
 		  "nth": 2, "errno": "EIO" }]' "$_tmp/memmap.json" \
 	> "$_tmp/memmap-faults.json" || _bail "jq failed"
-start "$_tmp/memmap-faults.json"
+daxsim_use "$_tmp/memmap-faults.json"
 unchanged "the write is refused: nothing else is tried" \
 	reconfigure-device -m system-ram --memmap-on-memory dax0.0
 run "kmem refuses dax0.2, and so does the undo: said so" \
@@ -138,7 +131,7 @@ daxsim_stop
 # ---- 6.12 booted without memory_hotplug.memmap_on_memory ----
 sed 's/"memmap_on_memory": true/"memmap_on_memory": false/' \
 	"$_tmp/memmap.json" > "$_tmp/memmap-off.json"
-start "$_tmp/memmap-off.json"
+daxsim_use "$_tmp/memmap-off.json"
 sim_cat sys/module/memory_hotplug/parameters/memmap_on_memory
 unchanged "the parameter is off" \
 	reconfigure-device -m system-ram --memmap-on-memory dax0.0
@@ -152,7 +145,7 @@ daxsim_stop
 # ---- 6.1: no attribute, no key ----
 sed 's/"kernel": "6.12"/"kernel": "6.1"/' "$_tmp/memmap.json" \
 	> "$_tmp/memmap-61.json"
-start "$_tmp/memmap-61.json"
+daxsim_use "$_tmp/memmap-61.json"
 run "no key" list -D -d dax0.0
 unchanged "no attribute: an error" \
 	reconfigure-device -m system-ram --memmap-on-memory dax0.0

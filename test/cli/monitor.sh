@@ -12,18 +12,6 @@
 . "${srcdir:-$(dirname "$0")/../..}/test/cli/common.sh"
 . "$top_srcdir/test/daxsim/daxsim.sh"
 
-start() {
-	_sim_n=0
-	daxsim_start "$1"
-	DAXCTL_SYSROOT=$SIM
-	export DAXCTL_SYSROOT
-}
-
-stop() {
-	unset DAXCTL_SYSROOT
-	daxsim_stop
-}
-
 # wait_for FILE PATTERN COUNT: until FILE has COUNT lines matching PATTERN
 # (a grep -E expression); 1 after 30 s
 wait_for() {
@@ -81,10 +69,8 @@ events() {
 	fi
 }
 
-
-
 # ---- --wait: the node exists when create-device and enable-device return
-start lifecycle
+daxsim_use lifecycle
 run "create waits for the node" create-device -s 128M
 test -e "$SIM/dev/dax0.2"
 tap_result $? "dev/dax0.2 exists after create-device"
@@ -96,7 +82,7 @@ run "destroy" destroy-device -f dax0.2
 test ! -e "$SIM/dev/dax0.2"
 tap_result $? "dev/dax0.2 is gone with the device"
 run "bad wait" create-device --wait=x
-stop
+daxsim_unuse
 
 # a node that never appears: a note, the device stays created
 cat > "$_tmp/nonode.json" <<'EOF'
@@ -110,7 +96,7 @@ cat > "$_tmp/nonode.json" <<'EOF'
 	"faults": [ { "devnode": "dax0.*" } ]
 }
 EOF
-start "$_tmp/nonode.json"
+daxsim_use "$_tmp/nonode.json"
 run "the node does not appear" create-device -s 128M --wait 0.3
 test ! -e "$SIM/dev/dax0.0"
 tap_result $? "the fault left dev/dax0.0 out"
@@ -118,11 +104,11 @@ run "disable" disable-device dax0.0
 run "no wait: no note" enable-device --no-wait dax0.0
 run "wait 0 looks once" disable-device dax0.0
 run "wait 0 looks once" enable-device --wait=0 dax0.0
-stop
+daxsim_unuse
 check_output monitor-wait
 
 # ---- monitor: events generated through the mount
-start lifecycle
+daxsim_use lifecycle
 : > "$_tmp/steps"
 monitor_start --timeout 120
 step 1 disable-device dax0.0
@@ -139,10 +125,10 @@ tap_result $? "SIGTERM ends the monitor with exit 0"
 test "$(wc -l < "$_tmp/mon.out")" = 16
 tap_result $? "no event beyond those of the steps"
 events "the events of each step, in the order of the steps" steps
-stop
+daxsim_unuse
 
 # --once: the first event and no more
-start lifecycle
+daxsim_use lifecycle
 monitor_start --once --timeout 120
 "$DAXCTL" disable-device dax0.0 2> /dev/null
 wait "$mon_pid"
@@ -157,7 +143,7 @@ wait "$mon_pid"
 tap_result $? "SIGINT ends the monitor with exit 0"
 test ! -s "$_tmp/mon.out"
 tap_result $? "nothing happened, nothing printed"
-stop
+daxsim_unuse
 run "bad timeout" monitor --timeout=-1
 run "no arguments" monitor dax0.0
 check_output monitor-events

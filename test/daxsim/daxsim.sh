@@ -68,6 +68,21 @@ daxsim_stop() {
 	fusermount3 -u "$SIM"
 }
 
+# daxsim_use SCENARIO: one emulator per group of steps, mounted at the
+# same place every time (so recorded paths stay the same), with daxctl
+# pointed at it; daxsim_unuse undoes both.
+daxsim_use() {
+	_sim_n=0
+	daxsim_start "$1"
+	DAXCTL_SYSROOT=$SIM
+	export DAXCTL_SYSROOT
+}
+
+daxsim_unuse() {
+	unset DAXCTL_SYSROOT
+	daxsim_stop
+}
+
 sim_write() {
 	_record_start "" "echo $2 > $1"
 	# coreutils echo: dash's builtin reports every failure as "I/O error"
