@@ -170,6 +170,19 @@ differential() {
 		bash "$kdir/differential-host.sh" "$1" "$2")
 	echo "# $kind: differential: $steps results, $same the same, $gaps known gaps, $diffs differ"
 }
+
+# our lifecycle commands' results (guest/lifecycle.sh writes lifecycle.tsv:
+# CHECK<TAB>0|1<TAB>detail)
+lifecycle_kind() {
+	if [ -s "$g/lifecycle.tsv" ]; then
+		while IFS='	' read -r check res_ detail; do
+			tap "$res_" "$kind: lifecycle: $check${detail:+ ($detail)}"
+		done < "$g/lifecycle.tsv"
+	else
+		notok "$kind: the lifecycle suite ran"
+	fi
+}
+
 # (f) the differential check (hmem on 6.1 and 6.12, CXL): the guest ran
 # guest/differential.sh; the same script on the emulator, with the
 # scenario mirroring that VM, must give the same records, but for the gaps
@@ -237,13 +250,7 @@ for kind in $(kernel_kinds "$kver"); do
 		differential_kind
 		continue ;;
 	lifecycle)
-		if [ -s "$g/lifecycle.tsv" ]; then
-			while IFS='	' read -r check res_ detail; do
-				tap "$res_" "$kind: lifecycle: $check${detail:+ ($detail)}"
-			done < "$g/lifecycle.tsv"
-		else
-			notok "$kind: the lifecycle suite ran"
-		fi
+		lifecycle_kind
 		continue ;;
 	esac
 	if [ ! -s "$g/cases.tsv" ]; then
@@ -296,15 +303,8 @@ for kind in $(kernel_kinds "$kver"); do
 		fi
 	done < "$g/cases.tsv"
 
-	# (e) our lifecycle commands (guest/lifecycle.sh writes lifecycle.tsv:
-	# CHECK<TAB>0|1<TAB>detail)
-	if [ -s "$g/lifecycle.tsv" ]; then
-		while IFS='	' read -r check res_ detail; do
-			tap "$res_" "$kind: lifecycle: $check${detail:+ ($detail)}"
-		done < "$g/lifecycle.tsv"
-	else
-		notok "$kind: the lifecycle suite ran"
-	fi
+	# (e) our lifecycle commands (lifecycle_kind)
+	lifecycle_kind
 
 	# (f) the differential check
 	differential_kind
